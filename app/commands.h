@@ -1,0 +1,52 @@
+// The leakmon subcommands. Each returns a process exit code (exit_codes.h)
+// and reports its own errors on stderr. main.cpp parses the command line
+// into these argument structs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace leakmon {
+
+struct KeygenArgs {
+  std::string out;
+};
+int RunKeygen(const KeygenArgs& args);
+
+struct HashIdsArgs {
+  std::string key;
+  std::string in;
+  std::string out;
+};
+int RunHashIds(const HashIdsArgs& args);
+
+struct ScanArgs {
+  std::string key;
+  std::string ids;
+  std::string format = "text";  // text | json
+  std::vector<std::string> inputs;  // files, or "-" for stdin
+};
+int RunScan(const ScanArgs& args);
+
+struct CrawlArgs {
+  std::string config;
+};
+int RunCrawl(const CrawlArgs& args);
+
+struct FindingsArgs {
+  std::string config;
+  std::string format = "table";  // table | json | csv
+  std::string since;             // YYYY-MM-DD or RFC 3339, optional
+  std::string site;              // optional
+};
+int RunFindings(const FindingsArgs& args);
+
+struct ExportArgs {
+  std::string config;
+  std::string format = "json";
+  std::string out;
+  std::string since;
+};
+int RunExport(const ExportArgs& args);
+
+}  // namespace leakmon

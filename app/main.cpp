@@ -1,0 +1,117 @@
+// leakmon: dark-web leak monitor. Command-line entry point.
+//
+// Parses the command line (CLI11) and runs one subcommand. This is the only
+// place exceptions are caught: anything a library throws ends here as exit 1.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <curl/curl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "app/commands.h"
+#include "app/console.h"
+#include "app/exit_codes.h"
+#include "leakmon_version.h"
+
+namespace {
+
+constexpr const char* kExitCodesHelp =
+    "Exit codes:\n"
+    "  0  ok (also: another crawl was already running)\n"
+    "  1  runtime failure, e.g. Tor unreachable or database not writable\n"
+    "  2  usage error: bad command line, config, key or identifier file\n"
+    "  3  crawl finished, but at least one site failed\n";
+
+// Page text lives in this process's memory while it is scanned: never let it
+// reach a core file.
+void DisableCoreDumps() {
+  rlimit none{0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int Main(int argc, char** argv) {
+  using namespace leakmon;
+  CLI::App app{"leakmon: warns an organization when its people's identifiers appear on onion leak sites"};
+  app.set_version_flag("--version", std::string("leakmon ") + LEAKMON_VERSION);
+  app.footer(kExitCodesHelp);
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags such as -v may follow the subcommand
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Print progress for every page on stderr");
+
+  KeygenArgs keygen;
+  CLI::App* keygen_cmd = app.add_subcommand("keygen", "Write a new random 256-bit secret key (mode 0600)");
+  keygen_cmd->add_option("--out", keygen.out, "Key file to create; never overwritten")->required();
+
+  HashIdsArgs hash_ids;
+  CLI::App* hash_cmd = app.add_subcommand("hash-ids", "Hash a kind,value,ref CSV into an identifier file");
+  hash_cmd->add_option("--key", hash_ids.key, "Key file from keygen")->required();
+  hash_cmd->add_option("--in", hash_ids.in, "CSV with the header kind,value,ref")->required();
+  hash_cmd->add_option("--out", hash_ids.out, "Identifier file to write")->required();
+
+  ScanArgs scan;
+  CLI::App* scan_cmd = app.add_subcommand("scan", "Scan local files or stdin (-) for identifiers");
+  scan_cmd->add_option("--key", scan.key, "Key file")->required();
+  scan_cmd->add_option("--ids", scan.ids, "Identifier file from hash-ids")->required();
+  scan_cmd->add_option("--format", scan.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  scan_cmd->add_option("inputs", scan.inputs, "Files to scan, or - for stdin")->required();
+
+  CrawlArgs crawl;
+  CLI::App* crawl_cmd = app.add_subcommand("crawl", "Crawl the configured sites through Tor and record findings");
+  crawl_cmd->add_option("--config", crawl.config, "leakmon.toml")->required();
+  crawl_cmd->footer(kExitCodesHelp);
+
+  FindingsArgs findings;
+  CLI::App* findings_cmd = app.add_subcommand("findings", "List recorded findings");
+  findings_cmd->add_option("--config", findings.config, "leakmon.toml")->required();
+  findings_cmd->add_option("--format", findings.format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  findings_cmd->add_option("--since", findings.since, "Only findings first seen on or after this date");
+  findings_cmd->add_option("--site", findings.site, "Only findings on this site");
+
+  ExportArgs export_args;
+  CLI::App* export_cmd = app.add_subcommand("export", "Write findings to a file for dashboards");
+  export_cmd->add_option("--config", export_args.config, "leakmon.toml")->required();
+  export_cmd->add_option("--format", export_args.format, "json")->check(CLI::IsMember({"json"}));
+  export_cmd->add_option("--out", export_args.out, "File to write (atomically)")->required();
+  export_cmd->add_option("--since", export_args.since, "Only findings first seen on or after this date");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  SetVerbose(verbose);
+
+  if (*keygen_cmd) return RunKeygen(keygen);
+  if (*hash_cmd) return RunHashIds(hash_ids);
+  if (*scan_cmd) return RunScan(scan);
+  if (*crawl_cmd) return RunCrawl(crawl);
+  if (*findings_cmd) return RunFindings(findings);
+  if (*export_cmd) return RunExport(export_args);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  DisableCoreDumps();
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    std::fprintf(stderr, "leakmon: error: libcurl failed to initialize\n");
+    return leakmon::kExitFailure;
+  }
+  int rc;
+  try {
+    rc = Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "leakmon: error: unexpected failure: %s\n", e.what());
+    rc = leakmon::kExitFailure;
+  } catch (...) {
+    std::fprintf(stderr, "leakmon: error: unexpected failure\n");
+    rc = leakmon::kExitFailure;
+  }
+  curl_global_cleanup();
+  return rc;
+}

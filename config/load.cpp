@@ -1,0 +1,220 @@
+#include "config/load.h"
+
+#include <set>
+
+#include "common/files.h"
+
+// toml++ is used header-only with exceptions off, so parse errors come back
+// as values like every other error in leakmon.
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+namespace leakmon {
+namespace {
+
+// Reads the keys of one TOML table into option fields, remembering which
+// keys it was asked for so that Finish() can reject unknown ones. The first
+// error sticks; later reads are no-ops.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string file, std::string prefix, Status* error)
+      : table_(table), file_(std::move(file)), prefix_(std::move(prefix)), error_(error) {}
+
+  void String(const char* key, std::string* out) {
+    const toml::node* n = Lookup(key);
+    if (!n) return;
+    if (auto v = n->value<std::string>()) {
+      *out = *v;
+    } else {
+      Fail(*n, key, "expected a string");
+    }
+  }
+
+  void Int(const char* key, std::int64_t* out, std::int64_t min, std::int64_t max) {
+    const toml::node* n = Lookup(key);
+    if (!n) return;
+    if (!n->is_integer()) return Fail(*n, key, "expected an integer");
+    std::int64_t v = *n->value<std::int64_t>();
+    if (v < min || v > max) {
+      return Fail(*n, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    *out = v;
+  }
+
+  void Bool(const char* key, bool* out) {
+    const toml::node* n = Lookup(key);
+    if (!n) return;
+    if (!n->is_boolean()) return Fail(*n, key, "expected true or false");
+    *out = *n->value<bool>();
+  }
+
+  void StringList(const char* key, std::vector<std::string>* out) {
+    const toml::node* n = Lookup(key);
+    if (!n) return;
+    const toml::array* arr = n->as_array();
+    if (!arr) return Fail(*n, key, "expected an array of strings");
+    out->clear();
+    for (const toml::node& e : *arr) {
+      auto v = e.value<std::string>();
+      if (!v) return Fail(e, key, "expected an array of strings");
+      out->push_back(*v);
+    }
+  }
+
+  // Marks `key` as known and returns its table, or null if absent or not a table.
+  const toml::table* Table(const char* key) {
+    const toml::node* n = Lookup(key);
+    if (!n) return nullptr;
+    if (!n->is_table()) {
+      Fail(*n, key, "expected a table");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+
+  const toml::array* ArrayOfTables(const char* key) {
+    const toml::node* n = Lookup(key);
+    if (!n) return nullptr;
+    const toml::array* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+      Fail(*n, key, std::string("expected [[") + key + "]] tables");
+      return nullptr;
+    }
+    return arr;
+  }
+
+  void Require(const char* key) {
+    known_.insert(key);
+    if (error_->ok() && !table_.contains(key)) {
+      *error_ = Status::InvalidArgument(Where(table_) + Name(key) + ": required key is missing");
+    }
+  }
+
+  // Rejects every key that no reader call asked for.
+  void Finish() {
+    for (const auto& [k, v] : table_) {
+      if (!error_->ok()) return;
+      std::string key(k.str());
+      if (known_.count(key) == 0) {
+        *error_ = Status::InvalidArgument(Where(v) + Name(key) + ": unknown key");
+      }
+    }
+  }
+
+ private:
+  const toml::node* Lookup(const char* key) {
+    known_.insert(key);
+    if (!error_->ok()) return nullptr;
+    return table_.get(key);
+  }
+
+  std::string Name(const std::string& key) const {
+    return prefix_.empty() ? key : prefix_ + "." + key;
+  }
+
+  std::string Where(const toml::node& n) const {
+    const auto& src = n.source();
+    if (src.begin.line == 0) return file_ + ": ";
+    return file_ + ":" + std::to_string(src.begin.line) + ": ";
+  }
+
+  void Fail(const toml::node& n, const std::string& key, const std::string& what) {
+    if (error_->ok()) *error_ = Status::InvalidArgument(Where(n) + Name(key) + ": " + what);
+  }
+
+  const toml::table& table_;
+  std::string file_;
+  std::string prefix_;
+  Status* error_;
+  std::set<std::string> known_;
+};
+
+constexpr std::int64_t kMaxInt = std::int64_t{1} << 40;
+
+void ReadSite(const toml::table& t, const std::string& file, std::size_t index, SiteOptions* site,
+              Status* error) {
+  TableReader r(t, file, "site[" + std::to_string(index) + "]", error);
+  r.Require("name");
+  r.String("name", &site->name);
+  r.Require("start");
+  r.StringList("start", &site->start);
+  r.String("follow", &site->follow);
+  r.Require("items");
+  r.String("items", &site->items);
+  r.Int("max_pages", &site->max_pages, 1, 1000000);
+  r.Finish();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, const std::string& path) {
+  if (text.size() > kMaxConfigBytes) {
+    return Status::LimitExceeded(path + ": config is larger than " + std::to_string(kMaxConfigBytes) +
+                                 " bytes");
+  }
+  toml::parse_result parsed = toml::parse(text, path);
+  if (!parsed) {
+    const toml::parse_error& e = parsed.error();
+    return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                                   std::string(e.description()));
+  }
+  const toml::table& root = parsed.table();
+
+  Config config;
+  config.path = path;
+  Status error;
+  TableReader top(root, path, "", &error);
+
+  if (const toml::table* t = top.Table("tor")) {
+    TableReader r(*t, path, "tor", &error);
+    r.String("proxy", &config.tor.proxy);
+    r.Finish();
+  }
+  if (const toml::table* t = top.Table("storage")) {
+    TableReader r(*t, path, "storage", &error);
+    r.String("database", &config.storage.database);
+    r.Finish();
+  }
+  if (const toml::table* t = top.Table("identifiers")) {
+    TableReader r(*t, path, "identifiers", &error);
+    r.String("file", &config.identifiers.file);
+    r.String("key_file", &config.identifiers.key_file);
+    r.Finish();
+  }
+  if (const toml::table* t = top.Table("crawl")) {
+    TableReader r(*t, path, "crawl", &error);
+    CrawlOptions& c = config.crawl;
+    r.String("user_agent", &c.user_agent);
+    r.Int("connect_timeout_seconds", &c.connect_timeout_seconds, 1, 3600);
+    r.Int("request_timeout_seconds", &c.request_timeout_seconds, 1, 86400);
+    r.Int("max_body_bytes", &c.max_body_bytes, 1024, kMaxInt);
+    r.Int("max_text_bytes", &c.max_text_bytes, 1024, kMaxInt);
+    r.Int("max_links_per_page", &c.max_links_per_page, 1, 10000000);
+    r.Int("max_html_depth", &c.max_html_depth, 8, 100000);
+    r.Finish();
+  }
+  if (const toml::array* sites = top.ArrayOfTables("site")) {
+    std::size_t i = 0;
+    for (const toml::node& n : *sites) {
+      SiteOptions site;
+      ReadSite(*n.as_table(), path, i++, &site, &error);
+      config.sites.push_back(std::move(site));
+    }
+  }
+  top.Finish();
+  if (!error.ok()) return error;
+
+  config.storage.database = ResolveRelativeTo(path, config.storage.database);
+  config.identifiers.file = ResolveRelativeTo(path, config.identifiers.file);
+  config.identifiers.key_file = ResolveRelativeTo(path, config.identifiers.key_file);
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  Result<std::string> text = ReadFileBounded(path, kMaxConfigBytes);
+  if (!text.ok()) return text.status();
+  return ParseConfig(*text, path);
+}
+
+}  // namespace leakmon

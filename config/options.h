@@ -1,0 +1,75 @@
+// leakmon's configuration as plain structs, with every default stated.
+//
+// The TOML key names are the contract (README "Configuration reference").
+// Later features add keys; they never rename these. Loading (load.h) fills
+// these structs from TOML; validation (validate.h) checks them. Paths are
+// already resolved relative to the config file when a Config leaves Load.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace leakmon {
+
+struct TorOptions {
+  // SOCKS proxy every crawl request goes through. Must be socks5h:// so that
+  // onion names are resolved by Tor, never locally. There is no direct mode.
+  std::string proxy = "socks5h://127.0.0.1:9050";
+};
+
+struct StorageOptions {
+  // SQLite database file; relative to the config file.
+  std::string database = "leakmon.db";
+};
+
+struct IdentifierOptions {
+  // Identifier file written by `leakmon hash-ids`; relative to the config file.
+  std::string file = "identifiers.csv";
+  // Secret key written by `leakmon keygen`; relative to the config file.
+  std::string key_file = "leakmon.key";
+};
+
+struct CrawlOptions {
+  // User-Agent sent with every request: Tor Browser's, to blend in.
+  std::string user_agent = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0";
+  // Seconds to wait for the proxy to connect to the site. Tor's own SOCKS
+  // timeout is 120 s; onion circuits often take 30-60 s.
+  std::int64_t connect_timeout_seconds = 90;
+  // Seconds one request may take in total, connection included.
+  std::int64_t request_timeout_seconds = 180;
+  // Bytes of (decoded) body kept per response; larger bodies are an error.
+  std::int64_t max_body_bytes = 8 * 1024 * 1024;
+  // Bytes of text extracted from one page; the rest is not scanned.
+  std::int64_t max_text_bytes = 8 * 1024 * 1024;
+  // Links taken from one page; the rest are ignored.
+  std::int64_t max_links_per_page = 5000;
+  // HTML element nesting beyond which a page is refused (gumbo is quadratic).
+  std::int64_t max_html_depth = 400;
+};
+
+struct SiteOptions {
+  // Name shown in summaries and stored with findings. Unique, required.
+  std::string name;
+  // Listing pages, fetched on every run. At least one, required.
+  std::vector<std::string> start;
+  // RE2, searched in absolute link URLs: further listing pages to fetch.
+  // Empty (the default) follows no listing links.
+  std::string follow;
+  // RE2, searched in absolute link URLs: item pages (pastes), each fetched
+  // once and scanned. Required.
+  std::string items;
+  // Pages fetched per site per run, listings and items together.
+  std::int64_t max_pages = 200;
+};
+
+struct Config {
+  std::string path;  // the file this was loaded from
+  TorOptions tor;
+  StorageOptions storage;
+  IdentifierOptions identifiers;
+  CrawlOptions crawl;
+  std::vector<SiteOptions> sites;
+};
+
+}  // namespace leakmon

@@ -1,0 +1,224 @@
+#include "crawler/html_text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <gumbo.h>
+#include <memory>
+
+namespace leakmon {
+namespace {
+
+struct GumboOutputDeleter {
+  void operator()(GumboOutput* out) const { gumbo_destroy_output(&kGumboDefaultOptions, out); }
+};
+using GumboOutputPtr = std::unique_ptr<GumboOutput, GumboOutputDeleter>;
+
+bool IsSkipped(GumboTag tag) {
+  return tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE || tag == GUMBO_TAG_TEMPLATE;
+}
+
+// Elements whose boundaries separate words.
+bool IsBlock(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE: case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY: case GUMBO_TAG_BR: case GUMBO_TAG_CAPTION: case GUMBO_TAG_DD: case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HR: case GUMBO_TAG_LI: case GUMBO_TAG_MAIN: case GUMBO_TAG_NAV: case GUMBO_TAG_OL:
+    case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_TABLE: case GUMBO_TAG_TR:
+    case GUMBO_TAG_UL: case GUMBO_TAG_TITLE: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_SELECT: case GUMBO_TAG_HEAD: case GUMBO_TAG_HTML: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+    case GUMBO_TAG_BUTTON: case GUMBO_TAG_LABEL: case GUMBO_TAG_INPUT: case GUMBO_TAG_IMG:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Extractor {
+ public:
+  Extractor(const HtmlLimits& limits, HtmlContent* out) : limits_(limits), out_(out) {}
+
+  void Walk(const GumboNode* root) {
+    // Explicit stack of (node, entering?) pairs instead of recursion.
+    std::vector<std::pair<const GumboNode*, bool>> stack;
+    stack.emplace_back(root, true);
+    while (!stack.empty()) {
+      auto [node, entering] = stack.back();
+      stack.pop_back();
+      if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+          node->type == GUMBO_NODE_WHITESPACE) {
+        Append(node->v.text.text);
+        continue;
+      }
+      if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT &&
+          node->type != GUMBO_NODE_TEMPLATE) {
+        continue;
+      }
+      const GumboVector* children;
+      GumboTag tag = GUMBO_TAG_UNKNOWN;
+      if (node->type == GUMBO_NODE_DOCUMENT) {
+        children = &node->v.document.children;
+      } else {
+        tag = node->v.element.tag;
+        children = &node->v.element.children;
+      }
+      if (IsSkipped(tag)) continue;
+      if (!entering) {
+        Separate(tag);
+        continue;
+      }
+      Separate(tag);
+      if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_AREA) Link(node);
+      stack.emplace_back(node, false);
+      for (unsigned i = children->length; i > 0; --i) {
+        stack.emplace_back(static_cast<const GumboNode*>(children->data[i - 1]), true);
+      }
+    }
+  }
+
+ private:
+  void Append(const char* s) {
+    if (out_->text_truncated) return;
+    std::string_view sv(s);
+    std::size_t room = limits_.max_text_bytes - std::min(limits_.max_text_bytes, out_->text.size());
+    if (sv.size() > room) {
+      sv = sv.substr(0, room);
+      out_->text_truncated = true;
+    }
+    out_->text.append(sv);
+  }
+
+  void Separate(GumboTag tag) {
+    if (!IsBlock(tag) || out_->text.empty() || out_->text.back() == '\n') return;
+    if ((tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) && out_->text.back() == ' ') return;
+    if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) return Append(" ");
+    if (out_->text.back() == ' ') out_->text.pop_back();
+    Append("\n");
+  }
+
+  void Link(const GumboNode* node) {
+    const GumboAttribute* href = gumbo_get_attribute(&node->v.element.attributes, "href");
+    if (!href) return;
+    if (out_->links.size() >= limits_.max_links) {
+      out_->links_truncated = true;
+      return;
+    }
+    out_->links.emplace_back(href->value);
+  }
+
+  const HtmlLimits& limits_;
+  HtmlContent* out_;
+};
+
+// Elements that never deepen gumbo's tree: void elements, and elements
+// whose end tag is optional (a new sibling closes them).
+bool NeverNests(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+      "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+      "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body", "!doctype"};
+  for (std::string_view n : kNames) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+// Text between tags, each tag replaced by a space: the degraded extraction
+// for documents too deep for gumbo.
+std::string TextOutsideTags(std::string_view html, std::size_t max_bytes, bool* truncated) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : html) {
+    if (out.size() >= max_bytes) {
+      *truncated = true;
+      break;
+    }
+    if (in_tag) {
+      if (c == '>') in_tag = false;
+    } else if (c == '<') {
+      in_tag = true;
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t EstimateHtmlDepth(std::string_view html) {
+  std::size_t depth = 0, deepest = 0;
+  const std::size_t n = html.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (html[i] != '<' || i + 1 >= n) continue;
+    if (html.compare(i, 4, "<!--") == 0) {
+      std::size_t end = html.find("-->", i + 4);
+      if (end == std::string_view::npos) break;
+      i = end + 2;
+      continue;
+    }
+    bool closing = html[i + 1] == '/';
+    std::size_t j = i + (closing ? 2 : 1);
+    char name[16];
+    std::size_t len = 0;
+    while (j < n && len < sizeof name && (std::isalnum(static_cast<unsigned char>(html[j])) || html[j] == '!')) {
+      name[len++] = static_cast<char>(std::tolower(static_cast<unsigned char>(html[j])));
+      ++j;
+    }
+    if (len == 0 || !std::isalpha(static_cast<unsigned char>(name[0]))) continue;
+    std::string_view tag(name, len);
+    if (NeverNests(tag)) continue;
+    if (closing) {
+      if (depth > 0) --depth;
+      continue;
+    }
+    std::size_t end = html.find('>', j);
+    if (end == std::string_view::npos) break;
+    if (end > 0 && html[end - 1] == '/') continue;  // <x/>
+    deepest = std::max(deepest, ++depth);
+    i = end;
+  }
+  return deepest;
+}
+
+Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits) {
+  if (html.size() > limits.max_input_bytes) {
+    return Status::LimitExceeded("HTML document of " + std::to_string(html.size()) + " bytes exceeds " +
+                                 std::to_string(limits.max_input_bytes));
+  }
+  if (EstimateHtmlDepth(html) > limits.max_depth) {
+    HtmlContent degraded;
+    degraded.degraded = true;
+    degraded.text = TextOutsideTags(html, limits.max_text_bytes, &degraded.text_truncated);
+    return degraded;
+  }
+  GumboOutputPtr output(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
+  if (!output) return Status::Internal("gumbo failed to parse");
+  HtmlContent content;
+  Extractor(limits, &content).Walk(output->document);
+  return content;
+}
+
+bool LooksLikeHtml(std::string_view body) {
+  std::string head;
+  for (char c : body.substr(0, 1024)) head.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* marker : {"<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<a ", "<table", "<br"}) {
+    if (head.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+Result<std::string> DocumentText(std::string_view body, std::string_view content_type, const HtmlLimits& limits,
+                                 std::vector<std::string>* links) {
+  bool html = content_type.find("html") != std::string_view::npos || (content_type.empty() && LooksLikeHtml(body));
+  if (!html) return std::string(body.substr(0, limits.max_text_bytes));
+  Result<HtmlContent> content = ExtractHtml(body, limits);
+  if (!content.ok()) return content.status();
+  if (links) *links = std::move(content->links);
+  return std::move(content->text);
+}
+
+}  // namespace leakmon

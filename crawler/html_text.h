@@ -1,0 +1,63 @@
+// HTML -> visible text and links, with gumbo. Pure: no I/O.
+//
+// Text: the content of text nodes in document order, with a line break
+// around block-level elements and <br>, and a space between table cells, so
+// that words in different elements never run together. <script>, <style>
+// and <template> contents are skipped. Entities are decoded by gumbo.
+// Links: the raw href values of <a> and <area>, in document order, not yet
+// resolved against the page URL.
+//
+// Every input is bounded (HtmlLimits): input larger than max_input_bytes is
+// refused with kLimitExceeded; text and links beyond their caps are dropped
+// and flagged. A linear pre-scan estimates the nesting depth; deeper
+// documents are not given to gumbo but reduced to their text between tags
+// (`degraded`), so a hostile page still gets scanned in linear time. The
+// tree is walked iteratively, so nesting cannot overflow the stack.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace leakmon {
+
+struct HtmlLimits {
+  std::size_t max_input_bytes = 8 * 1024 * 1024;  // refuse larger documents
+  std::size_t max_text_bytes = 8 * 1024 * 1024;   // text beyond this is dropped
+  std::size_t max_links = 5000;                   // links beyond this are dropped
+  // Element nesting beyond which gumbo is not run: its tree building is
+  // quadratic in depth (1 MB of nested tags takes minutes).
+  std::size_t max_depth = 400;
+};
+
+struct HtmlContent {
+  std::string text;
+  // True when the document nested deeper than max_depth: gumbo was skipped
+  // and the text is the bytes outside tags, with no links.
+  bool degraded = false;
+  std::vector<std::string> links;
+  bool text_truncated = false;
+  bool links_truncated = false;
+};
+
+Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits = {});
+
+// An upper estimate, in one linear pass, of the element nesting depth gumbo
+// would build: start tags minus end tags, not counting void elements,
+// self-closing tags or elements whose end tag is optional (p, li, td...).
+std::size_t EstimateHtmlDepth(std::string_view html);
+
+// A cheap sniff of the first bytes: does this look like an HTML document?
+bool LooksLikeHtml(std::string_view body);
+
+// The text leakmon scans for a document body: HTML (by `content_type`, or
+// sniffed when that is empty) reduced to its text, with its links stored in
+// `links` if given; anything else (text/plain, JSON) taken as text, capped
+// at max_text_bytes. Shared by `scan` (local files) and the crawler.
+Result<std::string> DocumentText(std::string_view body, std::string_view content_type, const HtmlLimits& limits,
+                                 std::vector<std::string>* links = nullptr);
+
+}  // namespace leakmon

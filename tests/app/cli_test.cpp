@@ -1,0 +1,187 @@
+// The real leakmon binary: usage, keys, identifier files, scan, and config
+// errors, each with its exit code and message.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+#include "tests/support/leakmon_cli.h"
+
+using namespace leakmon::testing;
+
+namespace {
+
+const char* kPeople =
+    "kind,value,ref\n"
+    "email,Matti.Virtanen@Example.fi,P-1001\n"
+    "name,Matti Virtanen,P-1001\n"
+    "term,Project Nightjar,\n";
+
+// keygen + hash-ids in `dir`; returns nothing, REQUIREs success.
+void MakeIds(const TempDir& dir) {
+  REQUIRE(Leakmon({"keygen", "--out", "k.key"}, dir.path()).exit_code == 0);
+  dir.Write("people.csv", kPeople);
+  auto r = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.csv"}, dir.path());
+  REQUIRE(r.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("leakmon --version and --help") {
+  TempDir dir;
+  auto v = Leakmon({"--version"}, dir.path());
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.rfind("leakmon ", 0) == 0);
+  auto h = Leakmon({"--help"}, dir.path());
+  CHECK(h.exit_code == 0);
+  for (const char* s : {"keygen", "hash-ids", "scan", "crawl", "findings", "export", "Exit codes:",
+                        "3  crawl finished, but at least one site failed"}) {
+    CHECK(h.out.find(s) != std::string::npos);
+  }
+  auto bad = Leakmon({"frobnicate"}, dir.path());
+  CHECK(bad.exit_code == 2);
+  auto none = Leakmon({}, dir.path());
+  CHECK(none.exit_code == 2);
+}
+
+TEST_CASE("keygen writes a 0600 key and never overwrites one") {
+  TempDir dir;
+  auto r = Leakmon({"keygen", "--out", "k.key"}, dir.path());
+  REQUIRE(r.exit_code == 0);
+  struct stat st;
+  REQUIRE(::stat(dir.File("k.key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  std::string key = TempDir::Read(dir.File("k.key"));
+  CHECK(key.size() == 80);
+  CHECK(r.out.find(key.substr(15, 64)) == std::string::npos);  // the key is never printed
+
+  auto again = Leakmon({"keygen", "--out", "k.key"}, dir.path());
+  CHECK(again.exit_code == 2);
+  CHECK(again.err.find("k.key: already exists") != std::string::npos);
+  CHECK(TempDir::Read(dir.File("k.key")) == key);
+}
+
+TEST_CASE("hash-ids writes hashes only, with a header naming format, scheme and key") {
+  TempDir dir;
+  MakeIds(dir);
+  std::string ids = TempDir::Read(dir.File("ids.csv"));
+  CHECK(ids.rfind("#leakmon-identifiers format=1 scheme=hmac-sha256-v1 key=", 0) == 0);
+  for (const char* plain : {"Matti", "matti", "Virtanen", "virtanen", "Example", "example", "Nightjar", "nightjar"}) {
+    CHECK(ids.find(plain) == std::string::npos);
+  }
+  CHECK(ids.find("\nemail,") != std::string::npos);
+  CHECK(ids.find(",P-1001\n") != std::string::npos);
+}
+
+TEST_CASE("hash-ids errors name the line, never the value") {
+  TempDir dir;
+  REQUIRE(Leakmon({"keygen", "--out", "k.key"}, dir.path()).exit_code == 0);
+  struct Case {
+    std::string csv;
+    std::string message;
+  };
+  auto c = GENERATE(values<Case>({
+      {"kind,value,ref\nemail,a@example.fi,P-1\nphone,+358401234567,P-2\n",
+       "people.csv:3: unknown kind (known: email, name, term)"},
+      {"kind,value,ref\nemail,secret-not-an-email,P-1\n",
+       "people.csv:2: email: not an email address: needs exactly one @"},
+      {"kind,value,ref\nname,Secret Person,Secret Person\n", "people.csv:2: ref must be an opaque id"},
+      {"name,value\n", "people.csv:1: expected the header kind,value,ref"},
+      {"kind,value,ref\nemail\n", "people.csv:2: expected the fields kind,value,ref"},
+  }));
+  dir.Write("people.csv", c.csv);
+  auto r = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.csv"}, dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(c.message) != std::string::npos);
+  for (const char* secret : {"secret", "Secret", "358401234567"}) CHECK(r.err.find(secret) == std::string::npos);
+}
+
+TEST_CASE("hash-ids refuses to write over its input") {
+  TempDir dir;
+  REQUIRE(Leakmon({"keygen", "--out", "k.key"}, dir.path()).exit_code == 0);
+  dir.Write("people.csv", kPeople);
+  auto r = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "./people.csv"}, dir.path());
+  CHECK(r.exit_code == 2);
+  CHECK(TempDir::Read(dir.File("people.csv")) == kPeople);
+}
+
+TEST_CASE("A key file readable by others is refused with the fix") {
+  TempDir dir;
+  MakeIds(dir);
+  ::chmod(dir.File("k.key").c_str(), 0644);
+  auto r = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "-"}, dir.path(), Stdin("x"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("chmod 600 k.key") != std::string::npos);
+}
+
+TEST_CASE("scan prints identifiers found, never the scanned text") {
+  TempDir dir;
+  MakeIds(dir);
+  const std::string page =
+      "<html><body><p>CANARY-7f3a <b>Matti</b> Virtanen matti.virtanen@EXAMPLE.fi "
+      "and project nightjar</p></body></html>";
+  dir.Write("page.html", page);
+  auto text = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "page.html"}, dir.path());
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("page.html\temail\tP-1001\t") != std::string::npos);
+  CHECK(text.out.find("page.html\tname\tP-1001\t") != std::string::npos);
+  CHECK(text.out.find("page.html\tterm\t-\t") != std::string::npos);
+
+  auto json = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "--format", "json", "-"}, dir.path(),
+                      Stdin(page));
+  REQUIRE(json.exit_code == 0);
+  std::size_t lines = 0;
+  std::size_t start = 0;
+  while (start < json.out.size()) {
+    std::size_t nl = json.out.find('\n', start);
+    auto j = nlohmann::json::parse(json.out.substr(start, nl - start));
+    CHECK(j["source"] == "stdin");
+    CHECK(j["hash_prefix"].get<std::string>().size() == 12);
+    ++lines;
+    start = nl + 1;
+  }
+  CHECK(lines == 3);
+  for (const auto* r : {&text, &json}) {
+    for (const char* s : {"CANARY-7f3a", "Matti", "matti", "Virtanen", "nightjar", "EXAMPLE"}) {
+      CHECK(r->out.find(s) == std::string::npos);
+      CHECK(r->err.find(s) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("scan with the wrong key stops with a clear error") {
+  TempDir dir;
+  MakeIds(dir);
+  REQUIRE(Leakmon({"keygen", "--out", "other.key"}, dir.path()).exit_code == 0);
+  auto r = Leakmon({"scan", "--key", "other.key", "--ids", "ids.csv", "-"}, dir.path(), Stdin("x"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("ids.csv:1: the identifiers were hashed with a different key") != std::string::npos);
+}
+
+TEST_CASE("crawl: config errors exit 2 naming the file and key") {
+  TempDir dir;
+  MakeIds(dir);
+  const std::string site =
+      "[identifiers]\nfile = \"ids.csv\"\nkey_file = \"k.key\"\n"
+      "[[site]]\nname = \"s\"\nstart = [\"http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion/\"]\n";
+  struct Case {
+    std::string toml;
+    std::string message;
+  };
+  auto c = GENERATE_COPY(values<Case>({
+      {site + "items = \"(\"\n", "leakmon.toml: site[0].items: pattern does not compile"},
+      {site + "items = \"x\"\nmax_page = 3\n", "leakmon.toml:8: site[0].max_page: unknown key"},
+      {"[tor]\nproxy = \"socks5://127.0.0.1:9050\"\n" + site + "items = \"x\"\n",
+       "leakmon.toml: tor.proxy: must start with socks5h://"},
+      {"[identifiers]\nfile = \"missing.csv\"\nkey_file = \"k.key\"\n[[site]]\nname = \"s\"\n"
+       "start = [\"http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion/\"]\nitems = \"x\"\n",
+       "missing.csv: no such file"},
+  }));
+  dir.Write("leakmon.toml", c.toml);
+  auto r = Leakmon({"crawl", "--config", "leakmon.toml"}, dir.path());
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(c.message) != std::string::npos);
+  auto missing = Leakmon({"crawl", "--config", "nope.toml"}, dir.path());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("nope.toml: no such file") != std::string::npos);
+}

@@ -1,0 +1,48 @@
+#include "common/files.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <sys/stat.h>
+
+#include "tests/support/temp_dir.h"
+
+using leakmon::testing::TempDir;
+
+TEST_CASE("WriteNewFile never overwrites and sets the exact mode") {
+  TempDir dir;
+  std::string p = dir.File("k");
+  REQUIRE(leakmon::WriteNewFile(p, "one", 0600).ok());
+  struct stat st;
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  leakmon::Status again = leakmon::WriteNewFile(p, "two", 0600);
+  CHECK(again.code() == leakmon::Status::Code::kAlreadyExists);
+  CHECK(TempDir::Read(p) == "one");
+}
+
+TEST_CASE("WriteFileAtomic replaces content and leaves no temporary") {
+  TempDir dir;
+  std::string p = dir.File("out.json");
+  REQUIRE(leakmon::WriteFileAtomic(p, "old").ok());
+  REQUIRE(leakmon::WriteFileAtomic(p, "new").ok());
+  CHECK(TempDir::Read(p) == "new");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
+  CHECK(entries == 1);
+}
+
+TEST_CASE("ReadFileBounded enforces its limit") {
+  TempDir dir;
+  std::string p = dir.Write("f", std::string(100, 'a'));
+  CHECK(leakmon::ReadFileBounded(p, 100).ok());
+  auto r = leakmon::ReadFileBounded(p, 99);
+  CHECK(r.status().code() == leakmon::Status::Code::kLimitExceeded);
+  CHECK(leakmon::ReadFileBounded(dir.File("missing"), 10).status().code() == leakmon::Status::Code::kNotFound);
+}
+
+TEST_CASE("ResolveRelativeTo joins onto the config file's directory") {
+  CHECK(leakmon::ResolveRelativeTo("/etc/leakmon/leakmon.toml", "leakmon.db") == "/etc/leakmon/leakmon.db");
+  CHECK(leakmon::ResolveRelativeTo("/etc/leakmon/leakmon.toml", "/var/lib/x.db") == "/var/lib/x.db");
+  CHECK(leakmon::ResolveRelativeTo("leakmon.toml", "x.db") == "x.db");
+  CHECK(leakmon::ResolveRelativeTo("conf/leakmon.toml", "../x.db") == "x.db");
+}

@@ -1,0 +1,68 @@
+#include "config/validate.h"
+
+#include <catch2/catch.hpp>
+
+#include "config/load.h"
+
+namespace {
+const std::string kOnion = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion";
+
+leakmon::Config Valid() {
+  leakmon::Config c;
+  c.path = "f.toml";
+  leakmon::SiteOptions s;
+  s.name = "a";
+  s.start = {"http://" + kOnion + "/latest"};
+  s.items = "/paste/[a-z]+$";
+  c.sites.push_back(s);
+  return c;
+}
+}  // namespace
+
+TEST_CASE("A valid config passes") { CHECK(leakmon::ValidateConfig(Valid()).ok()); }
+
+TEST_CASE("Validation names the key and the problem") {
+  using Mutate = void (*)(leakmon::Config&);
+  struct Case {
+    Mutate mutate;
+    std::string message;
+  };
+  auto c = GENERATE(values<Case>({
+      {[](leakmon::Config& x) { x.tor.proxy = "socks5://127.0.0.1:9050"; },
+       "f.toml: tor.proxy: must start with socks5h:// so that onion names are resolved by Tor, not locally"},
+      {[](leakmon::Config& x) { x.tor.proxy = "http://127.0.0.1:8080"; },
+       "f.toml: tor.proxy: must start with socks5h:// so that onion names are resolved by Tor, not locally"},
+      {[](leakmon::Config& x) { x.sites[0].items = "(unclosed"; },
+       "f.toml: site[0].items: pattern does not compile: missing ): (unclosed"},
+      {[](leakmon::Config& x) { x.sites[0].follow = "[z-a]"; },
+       "f.toml: site[0].follow: pattern does not compile: invalid character class range: z-a"},
+      {[](leakmon::Config& x) { x.sites[0].start = {"http://example.com/latest"}; },
+       "f.toml: site[0].start: \"http://example.com/latest\" is not on a v3 .onion host"},
+      {[](leakmon::Config& x) { x.sites[0].start = {"ftp://" + kOnion + "/"}; },
+       "f.toml: site[0].start: \"ftp://" + kOnion + "/\": only http and https are allowed"},
+      {[](leakmon::Config& x) { x.sites.push_back(x.sites[0]); },
+       "f.toml: site[1].name: duplicate site name \"a\""},
+      {[](leakmon::Config& x) { x.sites.clear(); }, "f.toml: site: no [[site]] configured; nothing to crawl"},
+  }));
+  leakmon::Config cfg = Valid();
+  c.mutate(cfg);
+  leakmon::Status s = leakmon::ValidateConfig(cfg);
+  CHECK(s.code() == leakmon::Status::Code::kInvalidArgument);
+  CHECK(s.message() == c.message);
+}
+
+TEST_CASE("v3 onion host syntax") {
+  CHECK(leakmon::IsV3OnionHost(kOnion));
+  CHECK(leakmon::IsV3OnionHost("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWX.ONION"));
+  CHECK_FALSE(leakmon::IsV3OnionHost("abc.onion"));                  // v2-length and shorter
+  CHECK_FALSE(leakmon::IsV3OnionHost(kOnion.substr(1)));             // 55 chars
+  CHECK_FALSE(leakmon::IsV3OnionHost("0bcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"));  // 0 not base32
+  CHECK_FALSE(leakmon::IsV3OnionHost("abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion.evil.com"));
+}
+
+TEST_CASE("The shipped example config loads and validates") {
+  auto c = leakmon::LoadConfigFile(LEAKMON_SOURCE_DIR "/config/examples/leakmon.toml");
+  REQUIRE(c.ok());
+  CHECK(leakmon::ValidateConfig(*c).ok());
+  CHECK(c->sites.size() == 1);
+}

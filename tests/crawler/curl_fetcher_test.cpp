@@ -1,0 +1,125 @@
+// CurlFetcher against a real HTTP server behind the SOCKS5 test proxy: the
+// request must go through the proxy by name, with leakmon's User-Agent, and
+// environment proxy variables must not change that.
+#include "crawler/curl_fetcher.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <curl/curl.h>
+#include <httplib.h>
+
+#include "tests/fixtures/paste_site.h"
+#include "tests/fixtures/socks5_proxy.h"
+
+using namespace leakmon;
+using leakmon::testing::PasteSite;
+using leakmon::testing::Socks5Proxy;
+
+namespace {
+const std::string kOnion = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion";
+
+struct Env {
+  PasteSite site;
+  Socks5Proxy proxy;
+  Env() {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    site.Set("/paste/a", {200, "text/plain; charset=utf-8", "hello"});
+    site.Set("/big", {200, "text/plain", std::string(100000, 'x')});
+    site.Handle("/redirect-file", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 302;
+      res.set_header("Location", "file:///etc/passwd");
+    });
+    REQUIRE(site.Start() > 0);
+    proxy.MapAllOnion(site.port());
+    REQUIRE(proxy.Start() > 0);
+  }
+  std::unique_ptr<CurlFetcher> Fetcher(std::int64_t max_body = 8 << 20) {
+    CurlFetcherOptions o;
+    o.proxy = proxy.url();
+    o.user_agent = "leakmon-test-UA";
+    o.max_body_bytes = max_body;
+    o.connect_timeout_seconds = 10;
+    o.request_timeout_seconds = 20;
+    auto f = CurlFetcher::Create(o);
+    REQUIRE(f.ok());
+    return std::move(*f);
+  }
+};
+}  // namespace
+
+TEST_CASE("Fetches go through the SOCKS proxy by name, with the configured User-Agent") {
+  Env env;
+  auto f = env.Fetcher();
+  FetchResponse r = f->Fetch({"http://" + kOnion + "/paste/a"});
+  CHECK(r.ok());
+  CHECK(r.http_status == 200);
+  CHECK(r.body == "hello");
+  CHECK(r.content_type == "text/plain; charset=utf-8");
+  auto reqs = env.proxy.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].host == kOnion);
+  CHECK(reqs[0].port == 80);
+  CHECK(env.site.user_agents() == std::vector<std::string>{"leakmon-test-UA"});
+}
+
+TEST_CASE("Environment proxy variables cannot redirect or exempt crawl traffic") {
+  Env env;
+  ::setenv("http_proxy", "http://127.0.0.1:1", 1);
+  ::setenv("ALL_PROXY", "socks5://127.0.0.1:1", 1);
+  ::setenv("no_proxy", "*", 1);
+  ::setenv("NO_PROXY", "*", 1);
+  auto f = env.Fetcher();
+  FetchResponse r = f->Fetch({"http://" + kOnion + "/paste/a"});
+  ::unsetenv("http_proxy");
+  ::unsetenv("ALL_PROXY");
+  ::unsetenv("no_proxy");
+  ::unsetenv("NO_PROXY");
+  CHECK(r.ok());
+  CHECK(r.body == "hello");
+  CHECK(env.proxy.requests().size() == 1);
+}
+
+TEST_CASE("HTTP errors, body cap and redirects to other protocols are recorded errors") {
+  Env env;
+  auto f = env.Fetcher(1024);
+  FetchResponse missing = f->Fetch({"http://" + kOnion + "/nope"});
+  CHECK(missing.error_kind == "http");
+  CHECK(missing.http_status == 404);
+  CHECK(missing.body.empty());
+
+  FetchResponse big = f->Fetch({"http://" + kOnion + "/big"});
+  CHECK(big.error_kind == "too_large");
+  CHECK(big.body.empty());
+
+  FetchResponse redirect = f->Fetch({"http://" + kOnion + "/redirect-file"});
+  CHECK_FALSE(redirect.ok());
+  CHECK(redirect.error_kind == "protocol");
+}
+
+TEST_CASE("A name the proxy cannot reach is a proxy error, not a crash") {
+  Env env;
+  auto f = env.Fetcher();
+  FetchResponse r = f->Fetch({"http://clearnet.example.com/"});
+  CHECK(r.error_kind == "proxy");
+  // The proxy was asked by name: nothing was resolved locally.
+  auto reqs = env.proxy.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].host == "clearnet.example.com");
+}
+
+TEST_CASE("A dead proxy fails every fetch with proxy_unreachable") {
+  Env env;
+  auto f = env.Fetcher();
+  env.proxy.Stop();
+  FetchResponse r = f->Fetch({"http://" + kOnion + "/paste/a"});
+  CHECK(r.error_kind == "proxy_unreachable");
+  CHECK(env.site.requested().empty());
+}
+
+TEST_CASE("There is no direct mode") {
+  CurlFetcherOptions o;
+  o.proxy = "";
+  CHECK_FALSE(CurlFetcher::Create(o).ok());
+  o.proxy = "socks5://127.0.0.1:9050";  // would resolve names locally
+  CHECK_FALSE(CurlFetcher::Create(o).ok());
+}

@@ -1,0 +1,98 @@
+#include "crawler/html_text.h"
+
+#include <catch2/catch.hpp>
+
+using leakmon::ExtractHtml;
+using leakmon::HtmlLimits;
+
+TEST_CASE("HTML text: visible text only, words kept apart across elements") {
+  struct Case {
+    std::string html;
+    std::string text;
+  };
+  auto c = GENERATE(values<Case>({
+      {"<p>Hello <b>Matti</b> Virtanen</p>", "Hello Matti Virtanen\n"},
+      {"<div>one</div><div>two</div>", "one\ntwo\n"},
+      {"<table><tr><td>a</td><td>b</td></tr></table>", "a b\n"},
+      {"<p>x<script>var secret=1;</script>y<style>p{}</style></p>", "xy\n"},
+      {"<p>mail&#64;example.fi &amp; more</p>", "mail@example.fi & more\n"},
+      {"line<br>break", "line\nbreak\n"},
+      {"<title>T</title><p>body</p>", "T\nbody\n"},
+  }));
+  auto r = ExtractHtml(c.html);
+  REQUIRE(r.ok());
+  // gumbo wraps fragments in html/head/body; compare trimmed of leading newlines.
+  std::string text = r->text;
+  while (!text.empty() && text.front() == '\n') text.erase(0, 1);
+  CHECK(text == c.text);
+}
+
+TEST_CASE("HTML links: hrefs of a and area, in order") {
+  auto r = ExtractHtml(
+      "<a href=\"/paste/1\">1</a><p><a href='x?page=2'>next</a></p><area href=\"/m\"><a name=\"no-href\">n</a>");
+  REQUIRE(r.ok());
+  CHECK(r->links == std::vector<std::string>{"/paste/1", "x?page=2", "/m"});
+}
+
+TEST_CASE("HTML limits: input size refused, text and links capped") {
+  HtmlLimits limits;
+  limits.max_input_bytes = 100;
+  CHECK(ExtractHtml(std::string(101, 'a'), limits).status().code() == leakmon::Status::Code::kLimitExceeded);
+
+  limits = HtmlLimits{};
+  limits.max_text_bytes = 10;
+  limits.max_links = 2;
+  auto r = ExtractHtml("<p>" + std::string(100, 'x') + "</p><a href=a>1</a><a href=b>2</a><a href=c>3</a>", limits);
+  REQUIRE(r.ok());
+  CHECK(r->text.size() == 10);
+  CHECK(r->text_truncated);
+  CHECK(r->links.size() == 2);
+  CHECK(r->links_truncated);
+}
+
+TEST_CASE("Deep nesting is scanned in linear time, without gumbo") {
+  std::string html;
+  for (int i = 0; i < 200000; ++i) html += "<span>";
+  html += "matti@example.fi";
+  auto r = ExtractHtml(html);  // would take minutes through gumbo
+  REQUIRE(r.ok());
+  CHECK(r->degraded);
+  CHECK(r->text.find("matti@example.fi") != std::string::npos);
+  CHECK(r->links.empty());
+}
+
+TEST_CASE("Nesting just under the limit still goes through gumbo, iteratively") {
+  std::string html;
+  for (int i = 0; i < 399; ++i) html += "<div>";
+  html += "<a href=/x>deep</a>";
+  auto r = ExtractHtml(html);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->degraded);
+  CHECK(r->links == std::vector<std::string>{"/x"});
+}
+
+TEST_CASE("Depth estimate: optional end tags and void elements do not nest") {
+  struct Case {
+    std::string html;
+    std::size_t depth;
+  };
+  auto c = GENERATE(values<Case>({
+      {"<div><div></div></div>", 2},
+      {"<ul><li>a<li>b<li>c</ul>", 1},
+      {"<p>a<p>b<p>c", 0},
+      {"<br><br/><img src=x><hr>", 0},
+      {"<div/><div/>", 0},
+      {"<!-- <div><div> --><b>x</b>", 1},
+      {"<span><span><span>", 3},
+      {"a < b and c <3", 0},
+  }));
+  CHECK(leakmon::EstimateHtmlDepth(c.html) == c.depth);
+}
+
+TEST_CASE("DocumentText: HTML by type or sniff, everything else as text") {
+  HtmlLimits limits;
+  CHECK(*leakmon::DocumentText("<p>a</p>", "text/html; charset=utf-8", limits) == "a\n");
+  CHECK(*leakmon::DocumentText("<p>a</p>", "text/plain", limits) == "<p>a</p>");
+  CHECK(*leakmon::DocumentText("<!DOCTYPE html><p>a</p>", "", limits) == "a\n");
+  CHECK(*leakmon::DocumentText("{\"email\": \"a@b.fi\"}", "application/json", limits) == "{\"email\": \"a@b.fi\"}");
+}

@@ -1,0 +1,121 @@
+#include "storage/store.h"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include "storage/schema.h"
+#include "tests/support/temp_dir.h"
+
+using namespace leakmon;
+using leakmon::testing::TempDir;
+
+namespace {
+PageRecord Page(std::int64_t site, const std::string& url, const std::string& sha, std::int64_t at) {
+  PageRecord p;
+  p.site_id = site;
+  p.url = url;
+  p.role = PageRole::kItem;
+  p.fetched_at = at;
+  p.http_status = 200;
+  p.content_sha256 = sha;
+  p.bytes = 10;
+  return p;
+}
+
+std::string Pragma(Database& db, const std::string& name) {
+  auto st = db.Prepare("PRAGMA " + name);
+  REQUIRE(st.ok());
+  auto row = st->Step();
+  REQUIRE(row.ok());
+  return st->ColumnText(0);
+}
+}  // namespace
+
+TEST_CASE("A new database gets the schema, WAL and synchronous=NORMAL") {
+  TempDir dir;
+  auto store = Store::Open(dir.File("t.db"));
+  REQUIRE(store.ok());
+  CHECK(Pragma(store->db(), "user_version") == std::to_string(kSchemaVersion));
+  CHECK(Pragma(store->db(), "journal_mode") == "wal");
+  CHECK(Pragma(store->db(), "synchronous") == "1");  // NORMAL
+  // Reopening is a no-op migration.
+  auto again = Store::Open(dir.File("t.db"));
+  REQUIRE(again.ok());
+}
+
+TEST_CASE("A database from a newer leakmon is refused") {
+  TempDir dir;
+  {
+    auto db = Database::Open(dir.File("t.db"));
+    REQUIRE(db.ok());
+    REQUIRE(db->Exec("PRAGMA user_version=99").ok());
+  }
+  auto store = Store::Open(dir.File("t.db"));
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message().find("newer than this leakmon supports") != std::string::npos);
+}
+
+TEST_CASE("Pages and findings: re-fetching the same content adds no new findings") {
+  TempDir dir;
+  auto store = Store::Open(dir.File("t.db"));
+  REQUIRE(store.ok());
+  auto run = store->BeginRun(1000);
+  REQUIRE(run.ok());
+  auto site = store->UpsertSite("s", 1000);
+  REQUIRE(site.ok());
+  CHECK(*store->UpsertSite("s", 1001) == *site);
+
+  std::vector<FindingRecord> f = {{"email", std::string(64, 'a'), "P-1", 2}, {"name", std::string(64, 'b'), "P-1", 1}};
+  auto fresh = store->RecordPage(*run, Page(*site, "http://x.onion/paste/1", "sha1", 1000), f);
+  REQUIRE(fresh.ok());
+  CHECK(*fresh == 2);
+  CHECK(*store->ItemFetched(*site, "http://x.onion/paste/1"));
+  CHECK_FALSE(*store->ItemFetched(*site, "http://x.onion/paste/2"));
+
+  auto again = store->RecordPage(*run, Page(*site, "http://x.onion/paste/1", "sha1", 2000), f);
+  REQUIRE(again.ok());
+  CHECK(*again == 0);
+
+  auto rows = store->ListFindings({});
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[0].site == "s");
+  CHECK((*rows)[0].url == "http://x.onion/paste/1");
+  CHECK((*rows)[0].first_seen_at == 1000);
+  CHECK((*rows)[0].last_seen_at == 2000);
+  CHECK((*rows)[0].content_sha256 == "sha1");
+
+  FindingFilter later;
+  later.since = 1500;
+  CHECK(store->ListFindings(later)->empty());
+  FindingFilter other;
+  other.site = "t";
+  CHECK(store->ListFindings(other)->empty());
+}
+
+TEST_CASE("A failed fetch is recorded on the page and does not count as fetched") {
+  TempDir dir;
+  auto store = Store::Open(dir.File("t.db"));
+  REQUIRE(store.ok());
+  auto run = store->BeginRun(1);
+  auto site = store->UpsertSite("s", 1);
+  PageRecord p;
+  p.site_id = *site;
+  p.url = "http://x.onion/paste/9";
+  p.fetched_at = 5;
+  p.error_kind = "timeout";
+  p.error = "Operation timed out";
+  REQUIRE(store->RecordPage(*run, p, {}).ok());
+  CHECK_FALSE(*store->ItemFetched(*site, p.url));
+  SiteRunTotals t;
+  t.pages = 1;
+  t.errors = 1;
+  t.up = false;
+  t.last_error = "timeout: Operation timed out";
+  REQUIRE(store->RecordSiteRun(*run, *site, t, 6).ok());
+  REQUIRE(store->FinishRun(*run, RunTotals{1, 0, 1, 0}, 3, 7).ok());
+  auto st = store->db().Prepare("SELECT consecutive_failures, last_error FROM sites");
+  REQUIRE(st->Step().ok());
+  CHECK(st->ColumnInt(0) == 1);
+  CHECK(st->ColumnText(1) == "timeout: Operation timed out");
+}
