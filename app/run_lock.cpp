@@ -9,16 +9,13 @@
 namespace leakmon {
 
 Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Status::IoError("cannot open lock file " + path + ": " + std::strerror(errno));
-  std::unique_ptr<RunLock> lock(new RunLock(fd));  // closes fd on every path below
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd.valid()) return Status::IoError("cannot open lock file " + path + ": " + std::strerror(errno));
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) return Status::AlreadyExists("another run is in progress");
     return Status::IoError("cannot lock " + path + ": " + std::strerror(errno));
   }
-  return lock;
+  return std::unique_ptr<RunLock>(new RunLock(std::move(fd)));
 }
-
-RunLock::~RunLock() { ::close(fd_); }
 
 }  // namespace leakmon

@@ -1,5 +1,7 @@
 #include "common/files.h"
 
+#include "common/unique_fd.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -10,27 +12,6 @@
 
 namespace leakmon {
 namespace {
-
-// Owns a file descriptor; closes it on destruction.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports the error close() returned.
-  int Close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
 
 std::string Errno(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno);
@@ -52,7 +33,7 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 }  // namespace
 
 Result<std::string> ReadFileBounded(const std::string& path, std::size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Status::NotFound(path + ": no such file");
     return Status::IoError(Errno("cannot open", path));
@@ -76,7 +57,7 @@ Result<std::string> ReadFileBounded(const std::string& path, std::size_t max_byt
 }
 
 Status WriteNewFile(const std::string& path, std::string_view data, mode_t mode) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
   if (fd.get() < 0) {
     if (errno == EEXIST) return Status::AlreadyExists(path + ": already exists; refusing to overwrite it");
     return Status::IoError(Errno("cannot create", path));
@@ -96,7 +77,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
   std::random_device rd;
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
   {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
     if (fd.get() < 0) return Status::IoError(Errno("cannot create", tmp));
     Status s = Status::Ok();
     if (::fchmod(fd.get(), mode) != 0) s = Status::IoError(Errno("cannot chmod", tmp));
