@@ -9,18 +9,19 @@
 #include "app/commands.h"
 
 #include <cstdio>
+#include <random>
 
 #include "app/console.h"
 #include "app/exit_codes.h"
 #include "app/run_lock.h"
 #include "app/secrets.h"
+#include "app/tor_session.h"
 #include "common/clock.h"
 #include "common/sha256.h"
 #include "config/load.h"
 #include "config/validate.h"
 #include "crawler/curl_fetcher.h"
 #include "crawler/site_walker.h"
-#include "crawler/socks_probe.h"
 #include "matcher/scanner.h"
 #include "storage/store.h"
 
@@ -79,6 +80,14 @@ class ScanAndStoreSink : public CrawlSink {
   std::int64_t new_findings_ = 0;
 };
 
+// 128 random bits, hex: this run's SOCKS password, so every run gets fresh circuits.
+std::string RandomNonce() {
+  std::random_device rd;
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+  return buf;
+}
+
 }  // namespace
 
 int RunCrawl(const CrawlArgs& args) {
@@ -102,14 +111,19 @@ int RunCrawl(const CrawlArgs& args) {
   Result<Store> store = Store::Open(config->storage.database);
   if (!store.ok()) return ReportError(Status::IoError(store.status().message()));
 
-  // Fail closed: no fetch unless the proxy answers as a SOCKS5 server.
-  if (Status s = ProbeSocks5(config->tor.proxy); !s.ok()) {
-    std::fprintf(stderr, "leakmon: error: %s; nothing was fetched\n", s.message().c_str());
+  // Fail closed: no fetch unless Tor answers (and, where it can be asked,
+  // has bootstrapped).
+  Result<TorSession> tor = PrepareTor(config->tor);
+  if (!tor.ok()) {
+    const std::string& m = tor.status().message();
+    std::size_t eol = std::min(m.find('\n'), m.size());
+    std::fprintf(stderr, "leakmon: error: %s; nothing was fetched%s\n", m.substr(0, eol).c_str(), m.substr(eol).c_str());
     return kExitFailure;
   }
+  const std::string run_nonce = RandomNonce();
 
   CurlFetcherOptions fo;
-  fo.proxy = config->tor.proxy;
+  fo.proxy = tor->proxy;
   fo.user_agent = config->crawl.user_agent;
   fo.connect_timeout_seconds = config->crawl.connect_timeout_seconds;
   fo.request_timeout_seconds = config->crawl.request_timeout_seconds;
@@ -132,7 +146,9 @@ int RunCrawl(const CrawlArgs& args) {
   for (const SiteOptions& site : config->sites) {
     Result<std::int64_t> site_id = store->UpsertSite(site.name, clock.NowUnix());
     if (!site_id.ok()) return ReportError(Status::IoError(site_id.status().message()));
-    Result<std::unique_ptr<SiteWalker>> walker = SiteWalker::Create(site, limits);
+    SocksCredentials credentials;
+    if (config->tor.isolate_sites) credentials = SiteCredentials(site.name, run_nonce);
+    Result<std::unique_ptr<SiteWalker>> walker = SiteWalker::Create(site, limits, credentials);
     if (!walker.ok()) return ReportError(walker.status());
     ScanAndStoreSink sink(scanner, loaded->ids, *store, *run_id, *site_id, clock);
     Result<SiteWalkStats> stats = (*walker)->Walk(**fetcher, sink);

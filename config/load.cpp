@@ -168,7 +168,14 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
 
   if (const toml::table* t = top.Table("tor")) {
     TableReader r(*t, path, "tor", &error);
-    r.String("proxy", &config.tor.proxy);
+    TorOptions& tor = config.tor;
+    r.String("proxy", &tor.proxy);
+    r.Bool("isolate_sites", &tor.isolate_sites);
+    r.Bool("launch", &tor.launch);
+    r.String("tor_binary", &tor.tor_binary);
+    r.StringList("extra_torrc", &tor.extra_torrc);
+    r.String("control", &tor.control);
+    r.Int("bootstrap_timeout_seconds", &tor.bootstrap_timeout_seconds, 1, 3600);
     r.Finish();
   }
   if (const toml::table* t = top.Table("storage")) {
@@ -208,6 +215,10 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
   config.storage.database = ResolveRelativeTo(path, config.storage.database);
   config.identifiers.file = ResolveRelativeTo(path, config.identifiers.file);
   config.identifiers.key_file = ResolveRelativeTo(path, config.identifiers.key_file);
+  // A bare program name is looked up in PATH; a path is relative to the config.
+  if (config.tor.tor_binary.find('/') != std::string::npos) {
+    config.tor.tor_binary = ResolveRelativeTo(path, config.tor.tor_binary);
+  }
   return config;
 }
 

@@ -15,7 +15,27 @@ namespace leakmon {
 struct TorOptions {
   // SOCKS proxy every crawl request goes through. Must be socks5h:// so that
   // onion names are resolved by Tor, never locally. There is no direct mode.
+  // Ignored when `launch` is true: the private tor's SOCKS port is used.
   std::string proxy = "socks5h://127.0.0.1:9050";
+  // A distinct SOCKS username/password per site, so that Tor (whose SocksPort
+  // has IsolateSOCKSAuth on by default) builds separate circuits per site.
+  bool isolate_sites = true;
+  // Start a private tor process for the run instead of using `proxy`:
+  // temporary DataDirectory, SocksPort auto, cookie-authenticated
+  // ControlPort; stopped when leakmon exits.
+  bool launch = false;
+  // The tor program `launch` starts; a bare name is looked up in PATH.
+  std::string tor_binary = "tor";
+  // Extra torrc lines for the launched tor (e.g. a test network's
+  // "TestingTorNetwork 1", "DirAuthority ..."). One option per entry.
+  std::vector<std::string> extra_torrc;
+  // Control port of an external tor ("127.0.0.1:9051" or
+  // "unix:/run/tor/control"), used to check bootstrap before crawling.
+  // Empty (the default): no check. Ignored when `launch` is true.
+  std::string control;
+  // Seconds to wait for tor to report bootstrap 100% (launched tor, or an
+  // external tor with `control`) before giving up with exit code 1.
+  std::int64_t bootstrap_timeout_seconds = 120;
 };
 
 struct StorageOptions {

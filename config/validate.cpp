@@ -31,6 +31,47 @@ Status CheckProxy(const Config& c) {
   return Status::Ok();
 }
 
+// "host:port" (IPv6 as "[addr]:port") or "unix:/absolute/path".
+Status CheckControl(const Config& c) {
+  const std::string& a = c.tor.control;
+  if (a.empty() || c.tor.launch) return Status::Ok();
+  if (a.rfind("unix:", 0) == 0) {
+    if (a.size() > 5 && a[5] == '/') return Status::Ok();
+    return Bad(c, "tor.control", "expected unix:/absolute/path");
+  }
+  std::size_t colon = a.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Bad(c, "tor.control", "expected host:port or unix:/path");
+  std::string port = a.substr(colon + 1);
+  bool digits = !port.empty() && port.size() <= 5 &&
+                port.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    return Bad(c, "tor.control", "\"" + a + "\": expected host:port with a port from 1 to 65535");
+  }
+  return Status::Ok();
+}
+
+// Options the launched tor's torrc sets itself; extra lines may not override them.
+Status CheckExtraTorrc(const Config& c) {
+  static constexpr std::string_view kReserved[] = {
+      "datadirectory", "socksport", "controlport", "controlsocket", "cookieauthentication",
+      "cookieauthfile", "controlportwritetofile", "__owningcontrollerprocess", "hashedcontrolpassword",
+      "runasdaemon"};
+  for (std::size_t i = 0; i < c.tor.extra_torrc.size(); ++i) {
+    const std::string& line = c.tor.extra_torrc[i];
+    const std::string key = "tor.extra_torrc[" + std::to_string(i) + "]";
+    if (line.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+      return Bad(c, key, "one torrc option per entry, without line breaks");
+    }
+    std::string word = line.substr(0, line.find_first_of(" \t"));
+    for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (word.empty()) return Bad(c, key, "empty torrc line");
+    for (std::string_view r : kReserved) {
+      if (word == r) return Bad(c, key, "leakmon sets " + std::string(line.substr(0, word.size())) + " itself");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsV3OnionHost(std::string_view host) {
@@ -47,7 +88,10 @@ bool IsV3OnionHost(std::string_view host) {
 }
 
 Status ValidateConfig(const Config& c) {
-  LEAKMON_RETURN_IF_ERROR(CheckProxy(c));
+  if (!c.tor.launch) LEAKMON_RETURN_IF_ERROR(CheckProxy(c));
+  LEAKMON_RETURN_IF_ERROR(CheckControl(c));
+  LEAKMON_RETURN_IF_ERROR(CheckExtraTorrc(c));
+  if (c.tor.launch && c.tor.tor_binary.empty()) return Bad(c, "tor.tor_binary", "must not be empty");
   if (c.sites.empty()) return Bad(c, "site", "no [[site]] configured; nothing to crawl");
   std::set<std::string> names;
   for (std::size_t i = 0; i < c.sites.size(); ++i) {

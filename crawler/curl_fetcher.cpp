@@ -4,6 +4,8 @@
 #include <cctype>
 #include <curl/curl.h>
 
+#include "crawler/fetch_error.h"
+
 namespace leakmon {
 namespace {
 
@@ -65,12 +67,39 @@ Status ApplyCurlOptions(CURL* c, const CurlFetcherOptions& o) {
   return Status::Ok();
 }
 
+// The error kind of a failed SOCKS exchange. Tor's extended codes come as
+// CURLPX_REPLY_UNASSIGNED with the code only in curl's message.
+std::string ProxyErrorKind(long px, const std::string& message) {
+  switch (px) {
+    case CURLPX_REPLY_GENERAL_SERVER_FAILURE: return std::string(SocksReplyKind(0x01));
+    case CURLPX_REPLY_NOT_ALLOWED: return std::string(SocksReplyKind(0x02));
+    case CURLPX_REPLY_NETWORK_UNREACHABLE: return std::string(SocksReplyKind(0x03));
+    case CURLPX_REPLY_HOST_UNREACHABLE: return std::string(SocksReplyKind(0x04));
+    case CURLPX_REPLY_CONNECTION_REFUSED: return std::string(SocksReplyKind(0x05));
+    case CURLPX_REPLY_TTL_EXPIRED: return std::string(SocksReplyKind(0x06));
+    case CURLPX_REPLY_COMMAND_NOT_SUPPORTED: return std::string(SocksReplyKind(0x07));
+    case CURLPX_REPLY_ADDRESS_TYPE_NOT_SUPPORTED: return std::string(SocksReplyKind(0x08));
+    case CURLPX_REPLY_UNASSIGNED: {
+      std::optional<int> code = SocksReplyCodeInMessage(message);
+      return std::string(code ? SocksReplyKind(*code) : "proxy");
+    }
+    default: return "proxy";
+  }
+}
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   return s;
 }
 
 }  // namespace
+
+SocksCredentials SiteCredentials(const std::string& site_name, const std::string& run_nonce) {
+  SocksCredentials c;
+  c.username = ("leakmon/" + site_name).substr(0, 255);
+  c.password = run_nonce.substr(0, 255);
+  return c;
+}
 
 struct CurlFetcher::Impl {
   CurlFetcherOptions options;
@@ -100,7 +129,11 @@ FetchResponse CurlFetcher::Fetch(const FetchRequest& request) {
   sink.body = &r.body;
   sink.cap = static_cast<std::size_t>(impl_->options.max_body_bytes);
   char errbuf[CURL_ERROR_SIZE] = {0};
+  const char* user = request.socks_username.empty() ? nullptr : request.socks_username.c_str();
+  const char* pass = request.socks_username.empty() ? nullptr : request.socks_password.c_str();
   bool set_ok = curl_easy_setopt(c, CURLOPT_URL, request.url.c_str()) == CURLE_OK &&
+                curl_easy_setopt(c, CURLOPT_PROXYUSERNAME, user) == CURLE_OK &&
+                curl_easy_setopt(c, CURLOPT_PROXYPASSWORD, pass) == CURLE_OK &&
                 curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink) == CURLE_OK &&
                 curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
   if (!set_ok) {
@@ -127,7 +160,12 @@ FetchResponse CurlFetcher::Fetch(const FetchRequest& request) {
       case CURLE_COULDNT_RESOLVE_PROXY:
         r.error_kind = "proxy_unreachable";
         break;
-      case CURLE_PROXY: r.error_kind = "proxy"; break;
+      case CURLE_PROXY: {
+        long px = CURLPX_OK;
+        curl_easy_getinfo(c, CURLINFO_PROXY_ERROR, &px);
+        r.error_kind = ProxyErrorKind(px, detail);
+        break;
+      }
       case CURLE_OPERATION_TIMEDOUT: r.error_kind = "timeout"; break;
       case CURLE_TOO_MANY_REDIRECTS: r.error_kind = "redirect"; break;
       case CURLE_UNSUPPORTED_PROTOCOL: r.error_kind = "protocol"; break;

@@ -22,6 +22,7 @@ struct SiteWalker::Impl {
 
   SiteOptions site;
   HtmlLimits limits;
+  SocksCredentials credentials;
   RE2 items;
   std::unique_ptr<RE2> follow;  // null: follow nothing
 };
@@ -29,8 +30,10 @@ struct SiteWalker::Impl {
 SiteWalker::SiteWalker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SiteWalker::~SiteWalker() = default;
 
-Result<std::unique_ptr<SiteWalker>> SiteWalker::Create(const SiteOptions& site, const HtmlLimits& limits) {
+Result<std::unique_ptr<SiteWalker>> SiteWalker::Create(const SiteOptions& site, const HtmlLimits& limits,
+                                                      const SocksCredentials& credentials) {
   auto impl = std::make_unique<Impl>(site, limits);
+  impl->credentials = credentials;
   if (!impl->items.ok()) return Status::InvalidArgument("site " + site.name + ": items pattern: " + impl->items.error());
   if (impl->follow && !impl->follow->ok()) {
     return Status::InvalidArgument("site " + site.name + ": follow pattern: " + impl->follow->error());
@@ -54,7 +57,11 @@ Result<SiteWalkStats> SiteWalker::Walk(Fetcher& fetcher, CrawlSink& sink) {
   auto fetch = [&](const std::string& url, PageRole role, std::vector<std::string>* links) -> Status {
     --budget;
     ++stats.pages;
-    FetchResponse response = fetcher.Fetch(FetchRequest{url});
+    FetchRequest request;
+    request.url = url;
+    request.socks_username = impl_->credentials.username;
+    request.socks_password = impl_->credentials.password;
+    FetchResponse response = fetcher.Fetch(request);
     stats.bytes += static_cast<std::int64_t>(response.body.size());
     CrawledPage page;
     page.url = url;

@@ -61,7 +61,9 @@ struct SiteWalkStats {
 class SiteWalker {
  public:
   // Fails when a pattern does not compile (config validation prevents it).
-  static Result<std::unique_ptr<SiteWalker>> Create(const SiteOptions& site, const HtmlLimits& limits);
+  // `credentials` go with every request of this site (empty: no SOCKS auth).
+  static Result<std::unique_ptr<SiteWalker>> Create(const SiteOptions& site, const HtmlLimits& limits,
+                                                    const SocksCredentials& credentials = {});
   ~SiteWalker();
 
   Result<SiteWalkStats> Walk(Fetcher& fetcher, CrawlSink& sink);

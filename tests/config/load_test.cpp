@@ -17,6 +17,11 @@ TEST_CASE("Defaults fill every key that is not given") {
   auto c = ParseConfig(kMinimal, "/etc/leakmon/leakmon.toml");
   REQUIRE(c.ok());
   CHECK(c->tor.proxy == "socks5h://127.0.0.1:9050");
+  CHECK(c->tor.isolate_sites);
+  CHECK_FALSE(c->tor.launch);
+  CHECK(c->tor.tor_binary == "tor");  // a bare name: looked up in PATH
+  CHECK(c->tor.control.empty());
+  CHECK(c->tor.bootstrap_timeout_seconds == 120);
   CHECK(c->storage.database == "/etc/leakmon/leakmon.db");
   CHECK(c->identifiers.file == "/etc/leakmon/identifiers.csv");
   CHECK(c->identifiers.key_file == "/etc/leakmon/leakmon.key");
@@ -30,6 +35,12 @@ TEST_CASE("Every documented key is read") {
   auto c = ParseConfig(R"(
 [tor]
 proxy = "socks5h://10.0.0.1:9150"
+isolate_sites = false
+launch = true
+tor_binary = "bin/tor"
+extra_torrc = ["TestingTorNetwork 1", "DirAuthority x"]
+control = "127.0.0.1:9051"
+bootstrap_timeout_seconds = 30
 [storage]
 database = "/var/lib/leakmon/db.sqlite"
 [identifiers]
@@ -53,6 +64,12 @@ max_pages = 7
                        "conf/leakmon.toml");
   REQUIRE(c.ok());
   CHECK(c->tor.proxy == "socks5h://10.0.0.1:9150");
+  CHECK_FALSE(c->tor.isolate_sites);
+  CHECK(c->tor.launch);
+  CHECK(c->tor.tor_binary == "conf/bin/tor");
+  CHECK(c->tor.extra_torrc == std::vector<std::string>{"TestingTorNetwork 1", "DirAuthority x"});
+  CHECK(c->tor.control == "127.0.0.1:9051");
+  CHECK(c->tor.bootstrap_timeout_seconds == 30);
   CHECK(c->storage.database == "/var/lib/leakmon/db.sqlite");
   CHECK(c->identifiers.file == "conf/ids.csv");
   CHECK(c->crawl.user_agent == "UA");

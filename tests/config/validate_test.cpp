@@ -21,6 +21,19 @@ leakmon::Config Valid() {
 
 TEST_CASE("A valid config passes") { CHECK(leakmon::ValidateConfig(Valid()).ok()); }
 
+TEST_CASE("With launch = true the proxy is not used, and test-network torrc lines pass") {
+  leakmon::Config c = Valid();
+  c.tor.launch = true;
+  c.tor.proxy = "ignored";
+  c.tor.extra_torrc = {"TestingTorNetwork 1", "DirAuthority auth1 orport=5001 v3ident=AA 127.0.0.1:7001 BB"};
+  CHECK(leakmon::ValidateConfig(c).ok());
+  c.tor.launch = false;
+  c.tor.control = "unix:/run/tor/control";
+  CHECK_FALSE(leakmon::ValidateConfig(c).ok());  // the proxy matters again
+  c.tor.proxy = "socks5h://127.0.0.1:9050";
+  CHECK(leakmon::ValidateConfig(c).ok());
+}
+
 TEST_CASE("Validation names the key and the problem") {
   using Mutate = void (*)(leakmon::Config&);
   struct Case {
@@ -43,6 +56,15 @@ TEST_CASE("Validation names the key and the problem") {
       {[](leakmon::Config& x) { x.sites.push_back(x.sites[0]); },
        "f.toml: site[1].name: duplicate site name \"a\""},
       {[](leakmon::Config& x) { x.sites.clear(); }, "f.toml: site: no [[site]] configured; nothing to crawl"},
+      {[](leakmon::Config& x) { x.tor.control = "localhost"; }, "f.toml: tor.control: expected host:port or unix:/path"},
+      {[](leakmon::Config& x) { x.tor.control = "127.0.0.1:99999"; },
+       "f.toml: tor.control: \"127.0.0.1:99999\": expected host:port with a port from 1 to 65535"},
+      {[](leakmon::Config& x) { x.tor.control = "unix:relative"; }, "f.toml: tor.control: expected unix:/absolute/path"},
+      {[](leakmon::Config& x) { x.tor.launch = true; x.tor.extra_torrc = {"SocksPort 9050"}; },
+       "f.toml: tor.extra_torrc[0]: leakmon sets SocksPort itself"},
+      {[](leakmon::Config& x) { x.tor.launch = true; x.tor.extra_torrc = {"Log notice stdout", "A 1\nB 2"}; },
+       "f.toml: tor.extra_torrc[1]: one torrc option per entry, without line breaks"},
+      {[](leakmon::Config& x) { x.tor.launch = true; x.tor.tor_binary = ""; }, "f.toml: tor.tor_binary: must not be empty"},
   }));
   leakmon::Config cfg = Valid();
   c.mutate(cfg);

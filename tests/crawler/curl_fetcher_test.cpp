@@ -18,6 +18,14 @@ using leakmon::testing::Socks5Proxy;
 namespace {
 const std::string kOnion = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion";
 
+FetchRequest Req(const std::string& url, const std::string& user = "", const std::string& password = "") {
+  FetchRequest r;
+  r.url = url;
+  r.socks_username = user;
+  r.socks_password = password;
+  return r;
+}
+
 struct Env {
   PasteSite site;
   Socks5Proxy proxy;
@@ -50,7 +58,7 @@ struct Env {
 TEST_CASE("Fetches go through the SOCKS proxy by name, with the configured User-Agent") {
   Env env;
   auto f = env.Fetcher();
-  FetchResponse r = f->Fetch({"http://" + kOnion + "/paste/a"});
+  FetchResponse r = f->Fetch(Req("http://" + kOnion + "/paste/a"));
   CHECK(r.ok());
   CHECK(r.http_status == 200);
   CHECK(r.body == "hello");
@@ -69,7 +77,7 @@ TEST_CASE("Environment proxy variables cannot redirect or exempt crawl traffic")
   ::setenv("no_proxy", "*", 1);
   ::setenv("NO_PROXY", "*", 1);
   auto f = env.Fetcher();
-  FetchResponse r = f->Fetch({"http://" + kOnion + "/paste/a"});
+  FetchResponse r = f->Fetch(Req("http://" + kOnion + "/paste/a"));
   ::unsetenv("http_proxy");
   ::unsetenv("ALL_PROXY");
   ::unsetenv("no_proxy");
@@ -82,16 +90,16 @@ TEST_CASE("Environment proxy variables cannot redirect or exempt crawl traffic")
 TEST_CASE("HTTP errors, body cap and redirects to other protocols are recorded errors") {
   Env env;
   auto f = env.Fetcher(1024);
-  FetchResponse missing = f->Fetch({"http://" + kOnion + "/nope"});
+  FetchResponse missing = f->Fetch(Req("http://" + kOnion + "/nope"));
   CHECK(missing.error_kind == "http");
   CHECK(missing.http_status == 404);
   CHECK(missing.body.empty());
 
-  FetchResponse big = f->Fetch({"http://" + kOnion + "/big"});
+  FetchResponse big = f->Fetch(Req("http://" + kOnion + "/big"));
   CHECK(big.error_kind == "too_large");
   CHECK(big.body.empty());
 
-  FetchResponse redirect = f->Fetch({"http://" + kOnion + "/redirect-file"});
+  FetchResponse redirect = f->Fetch(Req("http://" + kOnion + "/redirect-file"));
   CHECK_FALSE(redirect.ok());
   CHECK(redirect.error_kind == "protocol");
 }
@@ -99,8 +107,8 @@ TEST_CASE("HTTP errors, body cap and redirects to other protocols are recorded e
 TEST_CASE("A name the proxy cannot reach is a proxy error, not a crash") {
   Env env;
   auto f = env.Fetcher();
-  FetchResponse r = f->Fetch({"http://clearnet.example.com/"});
-  CHECK(r.error_kind == "proxy");
+  FetchResponse r = f->Fetch(Req("http://clearnet.example.com/"));
+  CHECK(r.error_kind == "socks_host_unreachable");
   // The proxy was asked by name: nothing was resolved locally.
   auto reqs = env.proxy.requests();
   REQUIRE(reqs.size() == 1);
@@ -111,7 +119,7 @@ TEST_CASE("A dead proxy fails every fetch with proxy_unreachable") {
   Env env;
   auto f = env.Fetcher();
   env.proxy.Stop();
-  FetchResponse r = f->Fetch({"http://" + kOnion + "/paste/a"});
+  FetchResponse r = f->Fetch(Req("http://" + kOnion + "/paste/a"));
   CHECK(r.error_kind == "proxy_unreachable");
   CHECK(env.site.requested().empty());
 }
@@ -122,4 +130,41 @@ TEST_CASE("There is no direct mode") {
   CHECK_FALSE(CurlFetcher::Create(o).ok());
   o.proxy = "socks5://127.0.0.1:9050";  // would resolve names locally
   CHECK_FALSE(CurlFetcher::Create(o).ok());
+}
+
+TEST_CASE("Tor's extended SOCKS errors become distinct error kinds") {
+  Env env;
+  struct Case {
+    unsigned char code;
+    std::string kind;
+  };
+  auto c = GENERATE(values<Case>({{0xF0, "onion_not_found"},
+                                   {0xF2, "onion_intro_failed"},
+                                   {0xF3, "onion_rendezvous_failed"},
+                                   {0xF7, "onion_intro_timeout"},
+                                   {0x06, "socks_ttl_expired"},
+                                   {0x01, "socks_general_failure"},
+                                   {0x05, "socks_connection_refused"}}));
+  const std::string host = "downdowndowndowndowndowndowndowndowndowndowndowndowndown.onion";
+  env.proxy.FailHost(host, c.code);
+  auto f = env.Fetcher();
+  FetchResponse r = f->Fetch(Req("http://" + host + "/latest"));
+  CHECK(r.error_kind == c.kind);
+  CHECK(env.site.requested().empty());
+}
+
+TEST_CASE("Each request carries the SOCKS credentials it was given") {
+  Env env;
+  auto f = env.Fetcher();
+  FetchRequest a = Req("http://" + kOnion + "/paste/a", "leakmon/site-a", "nonce");
+  FetchRequest b = Req("http://" + kOnion + "/paste/a", "leakmon/site-b", "nonce");
+  FetchRequest none = Req("http://" + kOnion + "/paste/a");
+  CHECK(f->Fetch(a).ok());
+  CHECK(f->Fetch(b).ok());
+  CHECK(f->Fetch(none).ok());
+  auto reqs = env.proxy.requests();
+  REQUIRE(reqs.size() == 3);  // different credentials never share a connection
+  CHECK(reqs[0].username == "leakmon/site-a");
+  CHECK(reqs[1].username == "leakmon/site-b");
+  CHECK(reqs[2].username.empty());
 }

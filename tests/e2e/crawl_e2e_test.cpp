@@ -169,7 +169,7 @@ TEST_CASE("Crawl of a site that is down records it and exits 3") {
   World w;
   w.site.Stop();  // the proxy is up, the onion service behind it is gone
   ProcessResult r = w.Run({"crawl", "--config", "leakmon.toml"}, 3);
-  CHECK(r.out.find("demo-paste: 1 pages, 1 errors, 0 new findings (site down: proxy: ") == 0);
+  CHECK(r.out.find("demo-paste: 1 pages, 1 errors, 0 new findings (site down: socks_connection_refused: ") == 0);
 }
 
 TEST_CASE("A second crawl while one holds the lock exits 0 and does nothing") {
