@@ -13,11 +13,11 @@
 
 #include "app/console.h"
 #include "app/exit_codes.h"
+#include "app/page_findings.h"
 #include "app/run_lock.h"
 #include "app/secrets.h"
 #include "app/tor_session.h"
 #include "common/clock.h"
-#include "common/sha256.h"
 #include "config/load.h"
 #include "config/validate.h"
 #include "crawler/curl_fetcher.h"
@@ -32,9 +32,10 @@ namespace {
 // and records the page with its findings in one transaction.
 class ScanAndStoreSink : public CrawlSink {
  public:
-  ScanAndStoreSink(const Scanner& scanner, const IdentifierSet& ids, Store& store, std::int64_t run_id,
-                   std::int64_t site_id, const Clock& clock)
-      : scanner_(scanner), ids_(ids), store_(store), run_id_(run_id), site_id_(site_id), clock_(clock) {}
+  ScanAndStoreSink(const Scanner& scanner, const IdentifierSet& ids, const SeverityOptions& severity, Store& store,
+                   std::int64_t run_id, std::int64_t site_id, const Clock& clock)
+      : scanner_(scanner), ids_(ids), severity_(severity), store_(store), run_id_(run_id), site_id_(site_id),
+        clock_(clock) {}
 
   Result<bool> ItemSeen(const std::string& url) override { return store_.ItemFetched(site_id_, url); }
 
@@ -54,10 +55,7 @@ class ScanAndStoreSink : public CrawlSink {
     // otherwise be reported again on every page they scroll through).
     std::vector<FindingRecord> findings;
     if (page.error_kind.empty() && page.role == PageRole::kItem) {
-      for (const Match& m : scanner_.Scan(page.text)) {
-        const Identifier& id = ids_.identifier(m.id);
-        findings.push_back(FindingRecord{std::string(KindName(id.kind)), HexEncode(id.hash), id.ref, m.count});
-      }
+      findings = PageFindings(scanner_.Scan(page.text), ids_, severity_, &rec);
     }
     LEAKMON_ASSIGN_OR_RETURN(std::int64_t fresh, store_.RecordPage(run_id_, rec, findings));
     new_findings_ += fresh;
@@ -73,6 +71,7 @@ class ScanAndStoreSink : public CrawlSink {
  private:
   const Scanner& scanner_;
   const IdentifierSet& ids_;
+  const SeverityOptions& severity_;
   Store& store_;
   std::int64_t run_id_;
   std::int64_t site_id_;
@@ -138,6 +137,7 @@ int RunCrawl(const CrawlArgs& args) {
   limits.max_depth = static_cast<std::size_t>(config->crawl.max_html_depth);
 
   Scanner scanner(*loaded->hasher, loaded->ids);
+  const SeverityOptions severity = SeverityOptionsFrom(config->matcher);
   Result<std::int64_t> run_id = store->BeginRun(clock.NowUnix());
   if (!run_id.ok()) return ReportError(Status::IoError(run_id.status().message()));
 
@@ -150,7 +150,7 @@ int RunCrawl(const CrawlArgs& args) {
     if (config->tor.isolate_sites) credentials = SiteCredentials(site.name, run_nonce);
     Result<std::unique_ptr<SiteWalker>> walker = SiteWalker::Create(site, limits, credentials);
     if (!walker.ok()) return ReportError(walker.status());
-    ScanAndStoreSink sink(scanner, loaded->ids, *store, *run_id, *site_id, clock);
+    ScanAndStoreSink sink(scanner, loaded->ids, severity, *store, *run_id, *site_id, clock);
     Result<SiteWalkStats> stats = (*walker)->Walk(**fetcher, sink);
     if (!stats.ok()) return ReportError(Status::IoError(stats.status().message()));
 

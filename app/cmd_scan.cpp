@@ -1,6 +1,7 @@
 // leakmon scan: scans local files or stdin for the organization's
 // identifiers. Prints one line per identifier found (source, kind, ref, a
-// 12-digit hash prefix, count), never any scanned text.
+// 12-digit hash prefix, count, severity, strength, and "record" when the
+// ref makes a record match in that input), never any scanned text.
 #include "app/commands.h"
 
 #include <cstdio>
@@ -9,9 +10,9 @@
 
 #include "app/console.h"
 #include "app/exit_codes.h"
+#include "app/page_findings.h"
 #include "app/secrets.h"
 #include "common/files.h"
-#include "common/sha256.h"
 #include "crawler/html_text.h"
 #include "matcher/scanner.h"
 
@@ -46,6 +47,7 @@ int RunScan(const ScanArgs& args) {
   Result<LoadedIdentifiers> loaded = LoadIdentifiers(args.key, args.ids);
   if (!loaded.ok()) return ReportError(loaded.status());
   Scanner scanner(*loaded->hasher, loaded->ids);
+  const SeverityOptions severity = SeverityOptionsFrom(MatcherOptions{});
   HtmlLimits limits;
   limits.max_input_bytes = kMaxInputBytes;
   limits.max_text_bytes = kMaxInputBytes;
@@ -66,16 +68,17 @@ int RunScan(const ScanArgs& args) {
       exit_code = kExitFailure;
       continue;
     }
-    for (const Match& m : scanner.Scan(*text)) {
-      const Identifier& id = loaded->ids.identifier(m.id);
-      std::string prefix = HexEncode(id.hash.data(), 6);
+    for (const FindingRecord& f : PageFindings(scanner.Scan(*text), loaded->ids, severity)) {
+      std::string prefix = f.hash.substr(0, 12);
       if (args.format == "json") {
-        nlohmann::json j{{"source", source},          {"kind", KindName(id.kind)}, {"ref", id.ref},
-                         {"hash_prefix", prefix},     {"count", m.count}};
+        nlohmann::json j{{"source", source},     {"kind", f.kind},         {"ref", f.ref},
+                         {"hash_prefix", prefix}, {"count", f.count},      {"severity", f.severity},
+                         {"strength", f.strength}, {"record", f.record}};
         std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       } else {
-        std::printf("%s\t%s\t%s\t%s\t%u\n", source.c_str(), std::string(KindName(id.kind)).c_str(),
-                    id.ref.empty() ? "-" : id.ref.c_str(), prefix.c_str(), m.count);
+        std::printf("%s\t%s\t%s\t%s\t%lld\t%s\t%s%s\n", source.c_str(), f.kind.c_str(),
+                    f.ref.empty() ? "-" : f.ref.c_str(), prefix.c_str(), static_cast<long long>(f.count),
+                    f.severity.c_str(), f.strength.c_str(), f.record ? "\trecord" : "");
       }
     }
   }

@@ -201,6 +201,14 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
     r.Int("max_html_depth", &c.max_html_depth, 8, 100000);
     r.Finish();
   }
+  if (const toml::table* t = top.Table("matcher")) {
+    TableReader r(*t, path, "matcher", &error);
+    MatcherOptions& m = config.matcher;
+    r.String("default_region", &m.default_region);
+    r.Int("high_min_refs", &m.high_min_refs, 1, 1000000);
+    r.Int("record_min_kinds", &m.record_min_kinds, 2, 6);
+    r.Finish();
+  }
   if (const toml::array* sites = top.ArrayOfTables("site")) {
     std::size_t i = 0;
     for (const toml::node& n : *sites) {

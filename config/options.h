@@ -68,6 +68,18 @@ struct CrawlOptions {
   std::int64_t max_html_depth = 400;
 };
 
+struct MatcherOptions {
+  // ISO 3166 region for phone numbers written without a country code:
+  // "040 123 4567" is read as +358 40 123 4567 with "FI".
+  std::string default_region = "FI";
+  // Distinct refs on one page from which every finding there is at least
+  // high severity (a bulk leak). README "Severity".
+  std::int64_t high_min_refs = 3;
+  // Distinct person kinds of one ref on one page that make a record match
+  // (critical).
+  std::int64_t record_min_kinds = 2;
+};
+
 struct SiteOptions {
   // Name shown in summaries and stored with findings. Unique, required.
   std::string name;
@@ -89,6 +101,7 @@ struct Config {
   StorageOptions storage;
   IdentifierOptions identifiers;
   CrawlOptions crawl;
+  MatcherOptions matcher;
   std::vector<SiteOptions> sites;
 };
 

@@ -1,5 +1,6 @@
 #include "config/validate.h"
 
+#include <cctype>
 #include <re2/re2.h>
 #include <set>
 
@@ -92,6 +93,11 @@ Status ValidateConfig(const Config& c) {
   LEAKMON_RETURN_IF_ERROR(CheckControl(c));
   LEAKMON_RETURN_IF_ERROR(CheckExtraTorrc(c));
   if (c.tor.launch && c.tor.tor_binary.empty()) return Bad(c, "tor.tor_binary", "must not be empty");
+  const std::string& region = c.matcher.default_region;
+  if (region.size() != 2 || !std::isupper(static_cast<unsigned char>(region[0])) ||
+      !std::isupper(static_cast<unsigned char>(region[1]))) {
+    return Bad(c, "matcher.default_region", "expected a two-letter ISO 3166 region such as \"FI\"");
+  }
   if (c.sites.empty()) return Bad(c, "site", "no [[site]] configured; nothing to crawl");
   std::set<std::string> names;
   for (std::size_t i = 0; i < c.sites.size(); ++i) {

@@ -83,8 +83,9 @@ Result<std::string> Canonicalize(Kind kind, std::string_view value) {
     case Kind::kEmail: return CanonicalizeEmail(value);
     case Kind::kName:
     case Kind::kTerm: return CanonicalizeWords(value);
+    default: break;
   }
-  return Status::Internal("unknown kind");
+  return Status::InvalidArgument("this kind cannot be hashed yet");
 }
 
 }  // namespace leakmon

@@ -7,12 +7,22 @@
 namespace leakmon {
 
 enum class Kind {
-  kEmail,  // an email address
-  kName,   // a person's name: matched as a word sequence
-  kTerm,   // any word sequence: brand, project, street address
+  kEmail,        // an email address
+  kName,         // a person's name: matched as a word sequence, both orders
+  kTerm,         // any word sequence: brand, project, street address
+  kEmailDomain,  // a domain: matched in emails, their parent domains, link hosts
+  kPhone,        // a phone number, E.164
+  kNationalId,   // Finnish HETU, Swedish personnummer, Norwegian fødselsnummer
+  kIban,         // an IBAN
+  kPaymentCard,  // a payment card number (PAN)
 };
 
-// "email", "name", "term".
+inline constexpr Kind kAllKinds[] = {Kind::kEmail,      Kind::kName,  Kind::kTerm, Kind::kEmailDomain,
+                                     Kind::kPhone,      Kind::kNationalId, Kind::kIban,
+                                     Kind::kPaymentCard};
+
+// "email", "name", "term", "email_domain", "phone", "national_id", "iban",
+// "payment_card".
 std::string_view KindName(Kind kind);
 
 // The inverse of KindName; nullopt for an unknown name.

@@ -20,12 +20,15 @@
 
 #include "matcher/identifier_set.h"
 #include "matcher/keyed_hash.h"
+#include "matcher/severity.h"
 
 namespace leakmon {
 
 struct Match {
   std::uint32_t id;      // index into the IdentifierSet
   std::uint32_t count;   // occurrences in the scanned text
+  // kFolded when every occurrence matched only the weaker folded variant.
+  Strength strength = Strength::kExact;
 };
 
 struct ScanOptions {

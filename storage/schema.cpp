@@ -68,6 +68,21 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_first_seen ON findings (first_seen_at);
 )sql",
+    // 1 -> 2: severity and record grouping (matcher/severity.h). Per finding:
+    // its severity, whether it matched exactly or only folded, and whether its
+    // ref makes a record match on the page. Per page: the page's severity
+    // (NULL without findings), its distinct refs and record-match refs.
+    R"sql(
+ALTER TABLE findings ADD COLUMN severity TEXT NOT NULL DEFAULT 'low'
+  CHECK (severity IN ('low', 'high', 'critical'));
+ALTER TABLE findings ADD COLUMN strength TEXT NOT NULL DEFAULT 'exact'
+  CHECK (strength IN ('exact', 'folded'));
+ALTER TABLE findings ADD COLUMN record INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN severity TEXT CHECK (severity IN ('low', 'high', 'critical'));
+ALTER TABLE pages ADD COLUMN distinct_refs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN record_refs INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX findings_severity ON findings (severity, first_seen_at);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

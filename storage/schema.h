@@ -13,7 +13,7 @@
 
 namespace leakmon {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Sets WAL mode, synchronous=NORMAL and foreign keys, then migrates.
 Status PrepareDatabase(Database& db);

@@ -57,9 +57,12 @@ Result<std::int64_t> Store::RecordPage(std::int64_t run_id, const PageRecord& p,
   {
     LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
 INSERT INTO pages (site_id, url, role, first_fetched_at, last_fetched_at, http_status, content_sha256,
-                   bytes, error_kind, error)
-VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9)
+                   bytes, error_kind, error, severity, distinct_refs, record_refs)
+VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
 ON CONFLICT (site_id, url) DO UPDATE SET
+  severity = excluded.severity,
+  distinct_refs = excluded.distinct_refs,
+  record_refs = excluded.record_refs,
   last_fetched_at = excluded.last_fetched_at,
   fetch_count = fetch_count + 1,
   http_status = excluded.http_status,
@@ -68,7 +71,8 @@ ON CONFLICT (site_id, url) DO UPDATE SET
   error_kind = excluded.error_kind,
   error = excluded.error)sql"));
     st.Bind(1, p.site_id).Bind(2, p.url).Bind(3, PageRoleName(p.role)).Bind(4, p.fetched_at)
-        .BindOptional(5, p.http_status).BindOptional(6, p.content_sha256).Bind(7, p.bytes).BindOptional(8, error_kind).BindOptional(9, error);
+        .BindOptional(5, p.http_status).BindOptional(6, p.content_sha256).Bind(7, p.bytes).BindOptional(8, error_kind).BindOptional(9, error)
+        .BindOptional(10, p.severity).Bind(11, p.distinct_refs).Bind(12, p.record_refs);
     LEAKMON_RETURN_IF_ERROR(st.Run());
   }
   std::int64_t page_id;
@@ -83,21 +87,25 @@ ON CONFLICT (site_id, url) DO UPDATE SET
   if (!findings.empty()) {
     if (!p.content_sha256) return Status::Internal("findings without content digest");
     LEAKMON_ASSIGN_OR_RETURN(Statement ins, db_.Prepare(R"sql(
-INSERT INTO findings (page_id, run_id, kind, hash, ref, count, content_sha256, first_seen_at, last_seen_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+INSERT INTO findings (page_id, run_id, kind, hash, ref, count, content_sha256, first_seen_at, last_seen_at,
+                      severity, strength, record)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)
 ON CONFLICT (page_id, kind, hash, ref) DO NOTHING)sql"));
     LEAKMON_ASSIGN_OR_RETURN(Statement upd, db_.Prepare(
-        "UPDATE findings SET last_seen_at = ?1 WHERE page_id = ?2 AND kind = ?3 AND hash = ?4 AND ref = ?5"));
+        "UPDATE findings SET last_seen_at = ?1, severity = ?6, strength = ?7, record = ?8 "
+        "WHERE page_id = ?2 AND kind = ?3 AND hash = ?4 AND ref = ?5"));
     for (const FindingRecord& f : findings) {
       ins.Reset();
       ins.Bind(1, page_id).Bind(2, run_id).Bind(3, f.kind).Bind(4, f.hash).Bind(5, f.ref).Bind(6, f.count)
-          .Bind(7, *p.content_sha256).Bind(8, p.fetched_at);
+          .Bind(7, *p.content_sha256).Bind(8, p.fetched_at).Bind(9, f.severity).Bind(10, f.strength)
+          .Bind(11, std::int64_t{f.record});
       LEAKMON_RETURN_IF_ERROR(ins.Run());
       if (db_.Changes() > 0) {
         ++fresh;
       } else {
         upd.Reset();
-        upd.Bind(1, p.fetched_at).Bind(2, page_id).Bind(3, f.kind).Bind(4, f.hash).Bind(5, f.ref);
+        upd.Bind(1, p.fetched_at).Bind(2, page_id).Bind(3, f.kind).Bind(4, f.hash).Bind(5, f.ref)
+            .Bind(6, f.severity).Bind(7, f.strength).Bind(8, std::int64_t{f.record});
         LEAKMON_RETURN_IF_ERROR(upd.Run());
       }
     }
@@ -132,7 +140,8 @@ Status Store::RecordSiteRun(std::int64_t run_id, std::int64_t site_id, const Sit
 
 Result<std::vector<FindingRow>> Store::ListFindings(const FindingFilter& filter) {
   LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
-SELECT f.id, s.name, p.url, f.kind, f.ref, f.hash, f.count, f.first_seen_at, f.last_seen_at, f.content_sha256
+SELECT f.id, s.name, p.url, f.kind, f.ref, f.hash, f.count, f.first_seen_at, f.last_seen_at, f.content_sha256,
+       f.severity, f.strength, f.record, p.severity, p.distinct_refs, p.record_refs
 FROM findings f JOIN pages p ON p.id = f.page_id JOIN sites s ON s.id = p.site_id
 WHERE (?1 IS NULL OR f.first_seen_at >= ?1) AND (?2 IS NULL OR s.name = ?2)
 ORDER BY f.first_seen_at, f.id)sql"));
@@ -152,6 +161,12 @@ ORDER BY f.first_seen_at, f.id)sql"));
     r.first_seen_at = st.ColumnInt(7);
     r.last_seen_at = st.ColumnInt(8);
     r.content_sha256 = st.ColumnText(9);
+    r.severity = st.ColumnText(10);
+    r.strength = st.ColumnText(11);
+    r.record = st.ColumnInt(12) != 0;
+    if (!st.ColumnIsNull(13)) r.page_severity = st.ColumnText(13);
+    r.page_distinct_refs = st.ColumnInt(14);
+    r.page_record_refs = st.ColumnInt(15);
     rows.push_back(std::move(r));
   }
   return rows;

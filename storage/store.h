@@ -31,6 +31,10 @@ struct PageRecord {
   std::int64_t bytes = 0;
   std::string error_kind;  // empty when the fetch succeeded
   std::string error;       // human-readable; never page content
+  // Matcher's assessment (matcher/severity.h); none for pages without findings.
+  std::optional<std::string> severity;  // "low", "high", "critical"
+  std::int64_t distinct_refs = 0;       // distinct refs among the findings
+  std::int64_t record_refs = 0;         // refs that make a record match
 };
 
 struct FindingRecord {
@@ -38,6 +42,9 @@ struct FindingRecord {
   std::string hash;  // hex of the identifier's primary keyed hash
   std::string ref;
   std::int64_t count = 0;
+  std::string severity = "low";   // "low", "high", "critical"
+  std::string strength = "exact"; // "exact", or "folded" (weaker variant only)
+  bool record = false;            // its ref makes a record match on the page
 };
 
 struct RunTotals {
@@ -67,6 +74,12 @@ struct FindingRow {
   std::int64_t first_seen_at = 0;
   std::int64_t last_seen_at = 0;
   std::string content_sha256;
+  std::string severity;                    // the finding's
+  std::string strength;
+  bool record = false;
+  std::optional<std::string> page_severity;  // the page's, as last fetched
+  std::int64_t page_distinct_refs = 0;
+  std::int64_t page_record_refs = 0;
 };
 
 struct FindingFilter {
@@ -90,7 +103,8 @@ class Store {
 
   // Records one fetch of a page and, atomically with it, the findings in its
   // content. Findings already recorded for this page are not new: they only
-  // update last_seen_at. Returns the number of new findings.
+  // update last_seen_at, severity, strength and record. Returns the number
+  // of new findings.
   Result<std::int64_t> RecordPage(std::int64_t run_id, const PageRecord& page,
                                   const std::vector<FindingRecord>& findings);
 

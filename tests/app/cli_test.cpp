@@ -80,7 +80,7 @@ TEST_CASE("hash-ids errors name the line, never the value") {
     std::string message;
   };
   auto c = GENERATE(values<Case>({
-      {"kind,value,ref\nemail,a@example.fi,P-1\nphone,+358401234567,P-2\n",
+      {"kind,value,ref\nemail,a@example.fi,P-1\nbogus,+358401234567,P-2\n",
        "people.csv:3: unknown kind (known: email, name, term)"},
       {"kind,value,ref\nemail,secret-not-an-email,P-1\n",
        "people.csv:2: email: not an email address: needs exactly one @"},
@@ -136,6 +136,14 @@ TEST_CASE("scan prints identifiers found, never the scanned text") {
     auto j = nlohmann::json::parse(json.out.substr(start, nl - start));
     CHECK(j["source"] == "stdin");
     CHECK(j["hash_prefix"].get<std::string>().size() == 12);
+    // email + name of P-1001 on one page: a record match.
+    if (j["ref"] == "P-1001") {
+      CHECK(j["severity"] == "critical");
+      CHECK(j["record"] == true);
+    } else {
+      CHECK(j["severity"] == "low");
+    }
+    CHECK(j["strength"] == "exact");
     ++lines;
     start = nl + 1;
   }

@@ -29,6 +29,9 @@ TEST_CASE("Defaults fill every key that is not given") {
   CHECK(c->sites[0].max_pages == 200);
   CHECK(c->sites[0].follow.empty());
   CHECK(c->crawl.connect_timeout_seconds == 90);
+  CHECK(c->matcher.default_region == "FI");
+  CHECK(c->matcher.high_min_refs == 3);
+  CHECK(c->matcher.record_min_kinds == 2);
 }
 
 TEST_CASE("Every documented key is read") {
@@ -54,6 +57,10 @@ max_body_bytes = 2048
 max_text_bytes = 4096
 max_links_per_page = 10
 max_html_depth = 50
+[matcher]
+default_region = "SE"
+high_min_refs = 10
+record_min_kinds = 3
 [[site]]
 name = "a"
 start = ["http://abc.onion/latest", "http://abc.onion/new"]
@@ -78,6 +85,9 @@ max_pages = 7
   CHECK(c->sites[0].start.size() == 2);
   CHECK(c->sites[0].follow == "/latest\\?page=[0-9]+$");
   CHECK(c->sites[0].max_pages == 7);
+  CHECK(c->matcher.default_region == "SE");
+  CHECK(c->matcher.high_min_refs == 10);
+  CHECK(c->matcher.record_min_kinds == 3);
 }
 
 TEST_CASE("Config errors name the file, line and key") {
@@ -96,6 +106,8 @@ TEST_CASE("Config errors name the file, line and key") {
       {"[[site]]\nname = \"a\"\nitems = \"x\"\n", "f.toml:1: site[0].start: required key is missing"},
       {"[[site]]\nname = \"a\"\nstart = [1]\nitems = \"x\"\n", "f.toml:3: site[0].start: expected an array of strings"},
       {"tor = 1\n", "f.toml:1: tor: expected a table"},
+      {"[matcher]\nrecord_min_kinds = 1\n", "f.toml:2: matcher.record_min_kinds: must be between 2 and 6"},
+      {"[matcher]\nregion = \"FI\"\n", "f.toml:2: matcher.region: unknown key"},
       {"[crawl]\nmax_body_bytes = 1\n", "f.toml:2: crawl.max_body_bytes: must be between 1024 and 1099511627776"},
   }));
   auto r = ParseConfig(c.text, "f.toml");

@@ -65,6 +65,10 @@ TEST_CASE("Validation names the key and the problem") {
       {[](leakmon::Config& x) { x.tor.launch = true; x.tor.extra_torrc = {"Log notice stdout", "A 1\nB 2"}; },
        "f.toml: tor.extra_torrc[1]: one torrc option per entry, without line breaks"},
       {[](leakmon::Config& x) { x.tor.launch = true; x.tor.tor_binary = ""; }, "f.toml: tor.tor_binary: must not be empty"},
+      {[](leakmon::Config& x) { x.matcher.default_region = "fin"; },
+       "f.toml: matcher.default_region: expected a two-letter ISO 3166 region such as \"FI\""},
+      {[](leakmon::Config& x) { x.matcher.default_region = "fi"; },
+       "f.toml: matcher.default_region: expected a two-letter ISO 3166 region such as \"FI\""},
   }));
   leakmon::Config cfg = Valid();
   c.mutate(cfg);

@@ -60,7 +60,7 @@ TEST_CASE("Malformed identifier files are refused with the line number") {
       {"#leakmon-identifiers format=9 scheme=hmac-sha256-v1 key=x max_words=1\n",
        "ids.csv:1: unsupported format \"9\"; this leakmon reads format 1"},
       {"#leakmon-identifiers format=1 scheme=md5 key=x max_words=1\n", "ids.csv:1: unsupported hashing scheme \"md5\""},
-      {header + "email," + hash + ",P-1\nphone," + hash + ",P-2\n", "ids.csv:4: unknown kind \"phone\""},
+      {header + "email," + hash + ",P-1\nbogus," + hash + ",P-2\n", "ids.csv:4: unknown kind \"bogus\""},
       {header + "email,abc,P-1\n", "ids.csv:3: hash must be 64 hex digits (several separated by ;)"},
       {header + "email," + hash + ",has space\n", "ids.csv:3: ref is not a valid opaque id"},
       {header + "email," + hash + "\n", "ids.csv:3: expected 3 fields: kind,hash,ref"},

@@ -119,3 +119,76 @@ TEST_CASE("A failed fetch is recorded on the page and does not count as fetched"
   CHECK(st->ColumnInt(0) == 1);
   CHECK(st->ColumnText(1) == "timeout: Operation timed out");
 }
+
+TEST_CASE("Severity, strength and record grouping are stored per finding and per page") {
+  TempDir dir;
+  auto store = Store::Open(dir.File("t.db"));
+  REQUIRE(store.ok());
+  auto run = store->BeginRun(1);
+  auto site = store->UpsertSite("s", 1);
+  PageRecord p = Page(*site, "http://x.onion/paste/1", "sha1", 10);
+  p.severity = "critical";
+  p.distinct_refs = 2;
+  p.record_refs = 1;
+  std::vector<FindingRecord> f = {{"national_id", std::string(64, 'a'), "P-1", 1, "critical", "exact", true},
+                                  {"name", std::string(64, 'b'), "P-1", 2, "critical", "folded", true},
+                                  {"name", std::string(64, 'c'), "P-2", 1, "low", "exact", false}};
+  REQUIRE(store->RecordPage(*run, p, f).ok());
+  auto rows = store->ListFindings({});
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 3);
+  CHECK((*rows)[0].severity == "critical");
+  CHECK((*rows)[0].record);
+  CHECK((*rows)[1].strength == "folded");
+  CHECK((*rows)[2].severity == "low");
+  CHECK_FALSE((*rows)[2].record);
+  for (const FindingRow& r : *rows) {
+    CHECK(r.page_severity == std::optional<std::string>("critical"));
+    CHECK(r.page_distinct_refs == 2);
+    CHECK(r.page_record_refs == 1);
+  }
+
+  // A later fetch with a different assessment updates page and findings.
+  p.fetched_at = 20;
+  p.severity = "low";
+  p.distinct_refs = 1;
+  p.record_refs = 0;
+  f = {{"name", std::string(64, 'c'), "P-2", 1, "low", "exact", false}};
+  REQUIRE(store->RecordPage(*run, p, f).ok());
+  rows = store->ListFindings({});
+  CHECK((*rows)[0].page_severity == std::optional<std::string>("low"));
+
+  // The schema refuses labels the rules do not produce.
+  f = {{"name", std::string(64, 'd'), "P-3", 1, "medium", "exact", false}};
+  CHECK_FALSE(store->RecordPage(*run, p, f).ok());
+}
+
+TEST_CASE("A version-1 database migrates, keeping its findings as low/exact") {
+  TempDir dir;
+  {
+    auto store = Store::Open(dir.File("t.db"));
+    REQUIRE(store.ok());
+    auto run = store->BeginRun(1);
+    auto site = store->UpsertSite("s", 1);
+    REQUIRE(store->RecordPage(*run, Page(*site, "http://x.onion/paste/1", "sha1", 10),
+                              {{"email", std::string(64, 'a'), "P-1", 1}})
+                .ok());
+    // Back to version 1: without migration 2's columns and index.
+    REQUIRE(store->db().Exec("DROP INDEX findings_severity").ok());
+    for (const char* col : {"severity", "strength", "record"}) {
+      REQUIRE(store->db().Exec(std::string("ALTER TABLE findings DROP COLUMN ") + col).ok());
+    }
+    for (const char* col : {"severity", "distinct_refs", "record_refs"}) {
+      REQUIRE(store->db().Exec(std::string("ALTER TABLE pages DROP COLUMN ") + col).ok());
+    }
+    REQUIRE(store->db().Exec("PRAGMA user_version=1").ok());
+  }
+  auto store = Store::Open(dir.File("t.db"));
+  REQUIRE(store.ok());
+  CHECK(Pragma(store->db(), "user_version") == std::to_string(kSchemaVersion));
+  auto rows = store->ListFindings({});
+  REQUIRE(rows->size() == 1);
+  CHECK((*rows)[0].severity == "low");
+  CHECK((*rows)[0].strength == "exact");
+  CHECK_FALSE((*rows)[0].page_severity.has_value());
+}
