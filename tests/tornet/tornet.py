@@ -33,7 +33,9 @@ itself within 15 s of the watchdog's death (__OwningControllerProcess).
 `down` is idempotent and leaves no process behind.
 
 torrc options are taken from tor(1) (`man tor`); nothing is copied from
-other projects.
+other projects. TORNET_DEBUG=1 adds info-level logs for the onion services
+and prints what the directory caches still miss (the `tor` tests then also
+print the control-port events they read).
 """
 
 import argparse

@@ -5,16 +5,29 @@
 // were uploaded through its own web form. A third onion service forwards to
 // a port this test serves itself, so that it can stop the service mid-crawl.
 //
+// Asserted: exact findings on both sites, and exactly the requests each
+// site saw; a second run fetches nothing new; `[tor] launch = true` with the
+// network's torrc lines crawls the same; per-site SOCKS credentials put each
+// site on its own circuits (STREAM and CIRC events on the client's control
+// port); a nonexistent onion gives Tor's "onion service not found" error
+// kind at once; a stopped service makes its site "down" and the run exit 3;
+// a tor that never bootstraps stops the run before any fetch (exit 1).
+//
 // The tests share one network and run one at a time (RESOURCE_LOCK).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <httplib.h>
+#include <iterator>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <sqlite3.h>
 #include <thread>
 #include <tuple>
@@ -141,13 +154,15 @@ std::multiset<std::string> FixtureRequests(const TorNet& net, std::size_t from) 
   return {lines.begin(), lines.end()};
 }
 
-std::int64_t QueryInt(const std::string& db_path, const std::string& sql) {
+// The first column of the first row of `sql`, as text; "<none>" without a row.
+std::string Query(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  std::int64_t value = -1;
+  std::string value = "<none>";
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
-    value = sqlite3_column_int64(stmt, 0);
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    value = text ? reinterpret_cast<const char*>(text) : "<null>";
   }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
@@ -155,6 +170,88 @@ std::int64_t QueryInt(const std::string& db_path, const std::string& sql) {
 }
 
 bool ProcessAlive(int pid) { return ::kill(pid, 0) == 0; }
+
+// Pids of running processes whose command is `name`.
+std::set<int> ProcessesNamed(const std::string& name) {
+  std::set<int> pids;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string pid = e.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string comm = TempDir::Read(e.path() / "comm");
+    if (comm == name + "\n") pids.insert(std::stoi(pid));
+  }
+  return pids;
+}
+
+std::string TorBinary() { return std::filesystem::exists("/usr/sbin/tor") ? "/usr/sbin/tor" : "tor"; }
+
+// The value of KEY=value or KEY="value" in a control-port event line.
+std::string EventField(const std::string& line, const std::string& key) {
+  auto at = line.find(" " + key + "=");
+  if (at == std::string::npos) return "";
+  at += key.size() + 2;
+  if (line[at] == '"') {
+    auto end = line.find('"', at + 1);
+    return line.substr(at + 1, end - at - 1);
+  }
+  return line.substr(at, line.find(' ', at) - at);
+}
+
+std::vector<std::string> Words(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+// What Tor's control port told about one crawl: each stream to an onion
+// service that connected (its SOCKS username, circuit and target), and for
+// each circuit the onion service it was built for (REND_QUERY) and the SOCKS
+// username tor isolated it by, when its CIRC events said so.
+struct TorActivity {
+  struct Stream {
+    std::string username, circuit, target;
+  };
+  std::vector<Stream> streams;
+  std::map<std::string, std::string> circuit_rend_query;
+  std::map<std::string, std::string> circuit_username;
+
+  // Circuits carrying streams of `username`.
+  std::set<std::string> CircuitsOf(const std::string& username) const {
+    std::set<std::string> out;
+    for (const Stream& s : streams) {
+      if (s.username == username) out.insert(s.circuit);
+    }
+    return out;
+  }
+};
+
+// Subscribes to STREAM and CIRC events on the client, runs `crawl`, then
+// reads the events until a second passes without one.
+TorActivity WatchTor(const TorNet& net, const std::function<void()>& crawl) {
+  TorControlClient control(net.client);
+  control.Command("SETEVENTS STREAM CIRC");
+  crawl();
+  TorActivity activity;
+  while (std::optional<std::string> ev = control.NextEvent(std::chrono::seconds(1))) {
+    if (std::getenv("TORNET_DEBUG")) std::fprintf(stderr, "%s\n", ev->c_str());
+    std::vector<std::string> w = Words(*ev);
+    // 650 STREAM <id> <status> <circuit> <target> ...; directory fetches are not ours.
+    if (w.size() >= 6 && w[1] == "STREAM" && w[3] == "SUCCEEDED" && w[5].find(".onion:") != std::string::npos) {
+      activity.streams.push_back({EventField(*ev, "SOCKS_USERNAME"), w[4], w[5]});
+    } else if (w.size() >= 4 && w[1] == "CIRC") {  // 650 CIRC <id> <status> ...
+      if (std::string q = EventField(*ev, "REND_QUERY"); !q.empty()) activity.circuit_rend_query[w[2]] = q;
+      if (std::string u = EventField(*ev, "SOCKS_USERNAME"); !u.empty()) activity.circuit_username[w[2]] = u;
+    }
+  }
+  return activity;
+}
+
+std::string TomlStringArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const std::string& v : values) out += (out.size() > 1 ? ", \"" : "\"") + v + "\"";
+  return out + "]";
+}
 
 }  // namespace
 
@@ -265,8 +362,114 @@ TEST_CASE("Through real Tor: stopping an onion service mid-crawl records the sit
   CHECK(r.out.rfind("stoppable: 1 pages, 1 errors, 0 new findings (site down: ", 0) == 0);
   CHECK(r.out.find("\nfixture: 7 pages, 1 errors, 5 new findings\n") != std::string::npos);
   std::string db = w.dir().File("leakmon.db");
-  CHECK(QueryInt(db, "SELECT up FROM site_runs JOIN sites ON sites.id = site_id WHERE name = 'stoppable'") == 0);
-  CHECK(QueryInt(db, "SELECT up FROM site_runs JOIN sites ON sites.id = site_id WHERE name = 'fixture'") == 1);
-  CHECK(QueryInt(db, "SELECT exit_code FROM runs") == 3);
+  CHECK(Query(db, "SELECT up FROM site_runs JOIN sites ON sites.id = site_id WHERE name = 'stoppable'") == "0");
+  CHECK(Query(db, "SELECT up FROM site_runs JOIN sites ON sites.id = site_id WHERE name = 'fixture'") == "1");
+  CHECK(Query(db, "SELECT exit_code FROM runs") == "3");
   site.Stop();
+}
+
+TEST_CASE("Through real Tor: leakmon's own tor (launch = true) joins the private network and crawls the same") {
+  const TorNet& net = TorNet::Get();
+  std::set<int> tors_before = ProcessesNamed("tor");
+  std::string tor_section = "launch = true\ntor_binary = \"" + TorBinary() +
+                            "\"\nbootstrap_timeout_seconds = 90\nextra_torrc = " +
+                            TomlStringArray(net.client_torrc_lines) + "\n";
+  Workspace w(net, tor_section, {FixtureSite(net), BepastySite(net)});
+
+  ProcessResult first = w.Run({"crawl", "--config", "leakmon.toml"}, 0);
+  CHECK(first.out ==
+        "fixture: 7 pages, 1 errors, 5 new findings\n"
+        "bepasty: 4 pages, 0 errors, 4 new findings\n");
+  CHECK(w.Findings() == w.ExpectedFindings());
+  ProcessResult second = w.Run({"crawl", "--config", "leakmon.toml"}, 0);
+  CHECK(second.out ==
+        "fixture: 3 pages, 1 errors, 0 new findings\n"
+        "bepasty: 1 pages, 0 errors, 0 new findings\n");
+
+  // Each run stopped its tor on exit.
+  std::set<int> tors_after = ProcessesNamed("tor");
+  for (int i = 0; i < 100 && tors_after != tors_before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    tors_after = ProcessesNamed("tor");
+  }
+  CHECK(tors_after == tors_before);
+}
+
+TEST_CASE("Through real Tor: each site's streams use their own circuits (SOCKS isolation, seen on the ControlPort)") {
+  const TorNet& net = TorNet::Get();
+  // Two sites on the same onion service: without isolation their streams
+  // would share its rendezvous circuit.
+  Site a = FixtureSite(net), b = FixtureSite(net);
+  a.name = "fixture-a";
+  b.name = "fixture-b";
+  b.start = "/latest?page=2";
+  Workspace w(net, ProxySection(net.client), {a, b, BepastySite(net)});
+  TorActivity tor = WatchTor(net, [&] { w.Run({"crawl", "--config", "leakmon.toml"}, 0); });
+
+  const std::vector<std::string> users = {"leakmon/fixture-a", "leakmon/fixture-b", "leakmon/bepasty"};
+  for (const std::string& u : users) {
+    INFO(u);
+    CHECK_FALSE(tor.CircuitsOf(u).empty());
+  }
+  for (const auto& s : tor.streams) {
+    INFO("stream of " << s.username << " on circuit " << s.circuit << " to " << s.target);
+    CHECK(std::find(users.begin(), users.end(), s.username) != users.end());
+    const std::string& onion = net.services.at(s.username == "leakmon/bepasty" ? "bepasty" : "fixture").onion;
+    CHECK(s.target == onion + ":80");
+    // The circuit is a rendezvous circuit to that service, isolated by the
+    // same credentials where its events name them.
+    CHECK(tor.circuit_rend_query[s.circuit] + ".onion" == onion);
+    if (tor.circuit_username.count(s.circuit)) CHECK(tor.circuit_username.at(s.circuit) == s.username);
+  }
+  for (const std::string& u : users) {
+    for (const std::string& v : users) {
+      if (u >= v) continue;
+      std::set<std::string> shared;
+      std::set<std::string> cu = tor.CircuitsOf(u), cv = tor.CircuitsOf(v);
+      std::set_intersection(cu.begin(), cu.end(), cv.begin(), cv.end(), std::inserter(shared, shared.begin()));
+      INFO(u << " and " << v << " share circuits");
+      CHECK(shared.empty());
+    }
+  }
+
+  // The control: with isolation off, the two sites' requests share one
+  // circuit, so the check above can tell.
+  Workspace off(net, ProxySection(net.client) + "isolate_sites = false\n", {a, b});
+  TorActivity shared = WatchTor(net, [&] { off.Run({"crawl", "--config", "leakmon.toml"}, 0); });
+  REQUIRE_FALSE(shared.streams.empty());
+  for (const auto& s : shared.streams) CHECK(s.username.empty());
+  CHECK(shared.CircuitsOf("").size() == 1);
+}
+
+TEST_CASE("Through real Tor: a nonexistent onion address is recorded as onion_not_found, not a timeout") {
+  const TorNet& net = TorNet::Get();
+  Site ghost{"ghost", UnpublishedOnion(), "/latest", "", "/paste/[A-Za-z0-9]+$"};
+  Workspace w(net, ProxySection(net.client), {ghost});
+  auto start = std::chrono::steady_clock::now();
+  ProcessResult r = w.Run({"crawl", "--config", "leakmon.toml"}, 3);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.out.rfind("ghost: 1 pages, 1 errors, 0 new findings (site down: ", 0) == 0);
+  CHECK(Query(w.dir().File("leakmon.db"), "SELECT error_kind FROM pages") == "onion_not_found");
+  // Tor's answer (SOCKS reply 0xF0) came at once; the connect timeout is 30 s.
+  CHECK(seconds < 20);
+}
+
+TEST_CASE("Through real Tor: a client that has not bootstrapped is detected before crawling (exit 1)") {
+  const TorNet& net = TorNet::Get();
+  {
+    TorControlClient stranded(net.stranded);
+    std::string phase = stranded.Command("GETINFO status/bootstrap-phase").front();
+    INFO(phase);
+    REQUIRE(phase.find("PROGRESS=100") == std::string::npos);
+  }
+  std::size_t fixture_from = LineCount(net.fixture_request_log);
+  Workspace w(net,
+              ProxySection(net.stranded) + "control = \"" + net.stranded.control + "\"\nbootstrap_timeout_seconds = 3\n",
+              {FixtureSite(net)});
+  ProcessResult r = w.Run({"crawl", "--config", "leakmon.toml"}, 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("tor has not finished bootstrapping within 3 s: stuck at ") != std::string::npos);
+  CHECK(r.err.find("nothing was fetched") != std::string::npos);
+  CHECK(Query(w.dir().File("leakmon.db"), "SELECT count(*) FROM pages") == "0");
+  CHECK(FixtureRequests(net, fixture_from).empty());
 }
