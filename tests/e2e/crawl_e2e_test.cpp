@@ -18,6 +18,7 @@
 #include "tests/fixtures/paste_site.h"
 #include "tests/fixtures/socks5_proxy.h"
 #include "tests/support/leakmon_cli.h"
+#include "tests/support/retention_check.h"
 
 using namespace leakmon::testing;
 
@@ -134,25 +135,12 @@ TEST_CASE("Crawl end to end: exact findings, only through the proxy, idempotent,
 
   // The canary and the plaintext identifiers appear nowhere leakmon wrote:
   // database (and WAL, if present), identifier file, exports, and output.
-  std::vector<std::pair<std::string, std::string>> haystacks;
-  for (const auto& e : std::filesystem::directory_iterator(w.dir.path())) {
-    std::string name = e.path().filename();
-    if (name == "people.csv" || name == "leakmon.toml") continue;  // the user's own input
-    haystacks.emplace_back(name, TempDir::Read(e.path()));
-  }
+  // Everything but the user's own input.
+  auto haystacks = WrittenAndPrinted(w.dir.path(), w.outputs, {"people.csv", "leakmon.toml"});
   bool saw_db = false;
   for (const auto& [name, _] : haystacks) saw_db |= name == "leakmon.db";
   CHECK(saw_db);
-  for (const ProcessResult& r : w.outputs) {
-    haystacks.emplace_back("stdout", r.out);
-    haystacks.emplace_back("stderr", r.err);
-  }
-  for (const auto& [name, data] : haystacks) {
-    for (const std::string& needle : w.Forbidden()) {
-      INFO(name << " must not contain a planted value");
-      CHECK(data.find(needle) == std::string::npos);
-    }
-  }
+  CheckContainsNone(haystacks, w.Forbidden());
 }
 
 TEST_CASE("Crawl with the proxy down exits 1 naming the proxy, and fetches nothing") {
