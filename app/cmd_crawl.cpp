@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <random>
 
+#include "app/alert_delivery.h"
 #include "app/console.h"
 #include "app/exit_codes.h"
 #include "app/page_findings.h"
@@ -23,6 +24,7 @@
 #include "crawler/curl_fetcher.h"
 #include "crawler/site_walker.h"
 #include "matcher/scanner.h"
+#include "report/alert_channel.h"
 #include "storage/store.h"
 
 namespace leakmon {
@@ -94,6 +96,8 @@ int RunCrawl(const CrawlArgs& args) {
   Result<Config> config = LoadConfigFile(args.config);
   if (!config.ok()) return ReportError(config.status());
   if (Status s = ValidateConfig(*config); !s.ok()) return ReportError(s);
+  Result<std::vector<std::unique_ptr<AlertChannel>>> channels = MakeAlertChannels(*config);
+  if (!channels.ok()) return ReportError(channels.status());
 
   Result<LoadedIdentifiers> loaded = LoadIdentifiers(config->identifiers.key_file, config->identifiers.file);
   if (!loaded.ok()) return ReportError(loaded.status());
@@ -109,6 +113,12 @@ int RunCrawl(const CrawlArgs& args) {
 
   Result<Store> store = Store::Open(config->storage.database);
   if (!store.ok()) return ReportError(Status::IoError(store.status().message()));
+
+  // Alerts left from earlier runs go out first, even if Tor is down now.
+  AlertDispatcher alerts(store->db(), *channels, clock);
+  DeliveryTotals delivered;
+  if (Status s = alerts.RegisterChannels(); !s.ok()) return ReportError(Status::IoError(s.message()));
+  if (Status s = DeliverAlerts(alerts, false, &delivered); !s.ok()) return ReportError(Status::IoError(s.message()));
 
   // Fail closed: no fetch unless Tor answers (and, where it can be asked,
   // has bootstrapped).
@@ -173,6 +183,13 @@ int RunCrawl(const CrawlArgs& args) {
                 static_cast<long long>(stats->pages), static_cast<long long>(stats->errors),
                 static_cast<long long>(sink.new_findings()),
                 st.up ? "" : (" (site down: " + stats->last_error + ")").c_str());
+    // This site's findings are committed: their alerts go out now.
+    if (Status s = DeliverAlerts(alerts, false, &delivered); !s.ok()) return ReportError(Status::IoError(s.message()));
+  }
+  if (Status s = DeliverAlerts(alerts, true, &delivered); !s.ok()) return ReportError(Status::IoError(s.message()));
+  if (delivered.alerts > 0) {
+    std::printf("alerts: %lld sent in %lld messages\n", static_cast<long long>(delivered.alerts),
+                static_cast<long long>(delivered.messages));
   }
   int exit_code = some_site_failed ? kExitSitesFailed : kExitOk;
   if (Status s = store->FinishRun(*run_id, totals, exit_code, clock.NowUnix()); !s.ok()) {

@@ -2,6 +2,7 @@
 // touches the network and never needs the key.
 #include "app/commands.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/console.h"
@@ -9,15 +10,34 @@
 #include "common/clock.h"
 #include "common/files.h"
 #include "config/load.h"
+#include "report/exports.h"
 #include "report/findings_format.h"
+#include "report/severity.h"
+#include "storage/outbox.h"
+#include "storage/report_queries.h"
 #include "storage/store.h"
 
 namespace leakmon {
 namespace {
 
-Result<std::vector<FindingRow>> LoadFindings(const std::string& config_path, const std::string& since,
-                                             const std::string& site) {
-  LEAKMON_ASSIGN_OR_RETURN(Config config, LoadConfigFile(config_path));
+// `severities`: comma-separated names; each must be a known severity.
+Result<std::vector<std::string>> ParseSeverities(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (!list.empty() && start <= list.size()) {
+    std::size_t comma = std::min(list.find(',', start), list.size());
+    std::string name = list.substr(start, comma - start);
+    if (!IsSeverityName(name)) {
+      return Status::InvalidArgument("--severity: \"" + name + "\" is not low, high or critical");
+    }
+    out.push_back(name);
+    start = comma + 1;
+  }
+  return out;
+}
+
+Result<std::vector<FindingRow>> LoadFindings(Store& store, const std::string& since, const std::string& site,
+                                             const std::string& severities) {
   FindingFilter filter;
   if (!since.empty()) {
     std::optional<std::int64_t> t = ParseDate(since);
@@ -25,9 +45,28 @@ Result<std::vector<FindingRow>> LoadFindings(const std::string& config_path, con
     filter.since = *t;
   }
   if (!site.empty()) filter.site = site;
+  LEAKMON_ASSIGN_OR_RETURN(filter.severities, ParseSeverities(severities));
+  return store.ListFindings(filter);
+}
+
+Result<Store> OpenStore(const Config& config) {
   Result<Store> store = Store::Open(config.storage.database);
   if (!store.ok()) return Status::IoError(store.status().message());
-  return store->ListFindings(filter);
+  return store;
+}
+
+Result<ExportData> LoadExportData(const Config& config, Store& store, const std::string& since) {
+  ExportData d;
+  d.generated_at = SystemClock().NowUnix();
+  d.organization = config.report.organization;
+  LEAKMON_ASSIGN_OR_RETURN(d.findings, LoadFindings(store, since, "", ""));
+  LEAKMON_ASSIGN_OR_RETURN(d.sites, ListSiteHealth(store.db()));
+  LEAKMON_ASSIGN_OR_RETURN(d.site_history, ListSiteHistory(store.db(), d.generated_at - 40 * 86400));
+  LEAKMON_ASSIGN_OR_RETURN(d.last_run, LastFinishedRun(store.db()));
+  std::vector<std::string> channels;
+  for (const AlertOptions& a : config.alerts) channels.push_back(a.name);
+  LEAKMON_ASSIGN_OR_RETURN(d.alerts_pending, Outbox(store.db()).PendingCount(channels));
+  return d;
 }
 
 }  // namespace
@@ -36,7 +75,11 @@ int RunFindings(const FindingsArgs& args) {
   if (args.format != "table" && args.format != "json" && args.format != "csv") {
     return ReportError(Status::InvalidArgument("--format must be table, json or csv"));
   }
-  Result<std::vector<FindingRow>> rows = LoadFindings(args.config, args.since, args.site);
+  Result<Config> config = LoadConfigFile(args.config);
+  if (!config.ok()) return ReportError(config.status());
+  Result<Store> store = OpenStore(*config);
+  if (!store.ok()) return ReportError(store.status());
+  Result<std::vector<FindingRow>> rows = LoadFindings(*store, args.since, args.site, args.severity);
   if (!rows.ok()) return ReportError(rows.status());
   std::string out;
   if (args.format == "json") {
@@ -44,18 +87,25 @@ int RunFindings(const FindingsArgs& args) {
   } else if (args.format == "csv") {
     out = FormatFindingsCsv(*rows);
   } else {
-    out = rows->empty() ? "no findings\n" : FormatFindingsTable(*rows);
+    out = rows->empty() ? "no findings\n" : FormatFindingsTable(*rows, ColourStdout());
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
 
 int RunExport(const ExportArgs& args) {
-  if (args.format != "json") return ReportError(Status::InvalidArgument("--format: supported formats: json"));
-  Result<std::vector<FindingRow>> rows = LoadFindings(args.config, args.since, "");
-  if (!rows.ok()) return ReportError(rows.status());
-  std::string doc = BuildJsonExport(*rows, SystemClock().NowUnix());
-  if (Status s = WriteFileAtomic(args.out, doc, 0640); !s.ok()) return ReportError(s);
+  if (std::find(std::begin(kExportFormats), std::end(kExportFormats), args.format) == std::end(kExportFormats)) {
+    return ReportError(Status::InvalidArgument("--format: expected json, ndjson, csv, stix, prometheus or html"));
+  }
+  Result<Config> config = LoadConfigFile(args.config);
+  if (!config.ok()) return ReportError(config.status());
+  Result<Store> store = OpenStore(*config);
+  if (!store.ok()) return ReportError(store.status());
+  Result<ExportData> data = LoadExportData(*config, *store, args.since);
+  if (!data.ok()) return ReportError(data.status());
+  // node_exporter and browsers read these as another user; the rest stay private.
+  mode_t mode = args.format == "prometheus" || args.format == "html" ? 0644 : 0640;
+  if (Status s = WriteFileAtomic(args.out, RenderExport(args.format, *data), mode); !s.ok()) return ReportError(s);
   return kExitOk;
 }
 

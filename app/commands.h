@@ -38,6 +38,7 @@ struct FindingsArgs {
   std::string format = "table";  // table | json | csv
   std::string since;             // YYYY-MM-DD or RFC 3339, optional
   std::string site;              // optional
+  std::string severity;          // comma-separated severities, optional
 };
 int RunFindings(const FindingsArgs& args);
 
@@ -48,5 +49,13 @@ struct ExportArgs {
   std::string since;
 };
 int RunExport(const ExportArgs& args);
+
+struct AlertsArgs {
+  std::string config;
+  std::string action = "list";   // list | test | send
+  bool pending = false;          // list: only deliveries not yet sent
+  std::string format = "table";  // list: table | json
+};
+int RunAlerts(const AlertsArgs& args);
 
 }  // namespace leakmon

@@ -1,6 +1,8 @@
 #include "app/console.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
 
 #include "app/exit_codes.h"
 
@@ -15,6 +17,13 @@ int ReportError(const Status& s) {
 }
 
 void PrintWarning(const std::string& message) { std::fprintf(stderr, "leakmon: warning: %s\n", message.c_str()); }
+
+bool StdoutIsTty() { return ::isatty(STDOUT_FILENO) == 1; }
+
+bool ColourStdout() {
+  const char* term = std::getenv("TERM");
+  return StdoutIsTty() && std::getenv("NO_COLOR") == nullptr && (term == nullptr || std::string(term) != "dumb");
+}
 
 void SetVerbose(bool on) { g_verbose = on; }
 bool Verbose() { return g_verbose; }

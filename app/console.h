@@ -15,6 +15,12 @@ int ReportError(const Status& s);
 
 void PrintWarning(const std::string& message);
 
+// True when stdout is a terminal that may get colour: a TTY, NO_COLOR unset
+// and TERM not "dumb".
+bool ColourStdout();
+// True when stdout is a terminal.
+bool StdoutIsTty();
+
 // Verbose progress (crawl -v); off by default.
 void SetVerbose(bool on);
 bool Verbose();

@@ -3,6 +3,7 @@
 // Parses the command line (CLI11) and runs one subcommand. This is the only
 // place exceptions are caught: anything a library throws ends here as exit 1.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <curl/curl.h>
 #include <sys/prctl.h>
@@ -69,13 +70,26 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   findings_cmd->add_option("--since", findings.since, "Only findings first seen on or after this date");
   findings_cmd->add_option("--site", findings.site, "Only findings on this site");
+  findings_cmd->add_option("--severity", findings.severity, "Only these severities, e.g. critical,high");
 
   ExportArgs export_args;
   CLI::App* export_cmd = app.add_subcommand("export", "Write findings to a file for dashboards");
   export_cmd->add_option("--config", export_args.config, "leakmon.toml")->required();
-  export_cmd->add_option("--format", export_args.format, "json")->check(CLI::IsMember({"json"}));
+  export_cmd->add_option("--format", export_args.format, "json, ndjson, csv, stix, prometheus or html")
+      ->check(CLI::IsMember({"json", "ndjson", "csv", "stix", "prometheus", "html"}));
   export_cmd->add_option("--out", export_args.out, "File to write (atomically)")->required();
   export_cmd->add_option("--since", export_args.since, "Only findings first seen on or after this date");
+
+  AlertsArgs alerts;
+  CLI::App* alerts_cmd = app.add_subcommand("alerts", "List the alert outbox; `alerts test` / `alerts send`");
+  alerts_cmd->add_option("--config", alerts.config, "leakmon.toml");
+  alerts_cmd->add_flag("--pending", alerts.pending, "Only alerts not yet delivered to every channel");
+  alerts_cmd->add_option("--format", alerts.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  alerts_cmd->require_subcommand(0, 1);
+  CLI::App* alerts_test_cmd = alerts_cmd->add_subcommand("test", "Send a test message to every alert channel");
+  alerts_test_cmd->add_option("--config", alerts.config, "leakmon.toml")->required();
+  CLI::App* alerts_send_cmd = alerts_cmd->add_subcommand("send", "Send the alerts that are due now");
+  alerts_send_cmd->add_option("--config", alerts.config, "leakmon.toml")->required();
 
   try {
     app.parse(argc, argv);
@@ -91,6 +105,15 @@ int Main(int argc, char** argv) {
   if (*crawl_cmd) return RunCrawl(crawl);
   if (*findings_cmd) return RunFindings(findings);
   if (*export_cmd) return RunExport(export_args);
+  if (*alerts_cmd) {
+    if (*alerts_test_cmd) alerts.action = "test";
+    if (*alerts_send_cmd) alerts.action = "send";
+    if (alerts.config.empty()) {
+      std::fprintf(stderr, "leakmon: error: alerts: --config is required\n");
+      return kExitUsage;
+    }
+    return RunAlerts(alerts);
+  }
   return kExitUsage;
 }
 
@@ -98,6 +121,9 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   DisableCoreDumps();
+  // A peer that closes early (an alert command, a TLS server) is an error
+  // value, never a fatal signal.
+  std::signal(SIGPIPE, SIG_IGN);
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     std::fprintf(stderr, "leakmon: error: libcurl failed to initialize\n");
     return leakmon::kExitFailure;

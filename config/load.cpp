@@ -146,6 +146,42 @@ void ReadSite(const toml::table& t, const std::string& file, std::size_t index, 
   r.Finish();
 }
 
+void ReadAlert(const toml::table& t, const std::string& file, std::size_t index, AlertOptions* a, Status* error) {
+  const std::string prefix = "alert[" + std::to_string(index) + "]";
+  for (const char* secret : {"password", "smtp_password", "token"}) {
+    if (t.contains(secret) && error->ok()) {
+      *error = Status::InvalidArgument(file + ": " + prefix + "." + secret +
+                                       ": secrets are never read from the config; use password_file or "
+                                       "password_env (url_file or url_env for webhook tokens)");
+    }
+  }
+  TableReader r(t, file, prefix, error);
+  r.Require("name");
+  r.String("name", &a->name);
+  r.Require("type");
+  r.String("type", &a->type);
+  r.String("min_severity", &a->min_severity);
+  r.Bool("digest", &a->digest);
+  r.Int("retry_initial_seconds", &a->retry_initial_seconds, 0, 86400);
+  r.Int("retry_max_seconds", &a->retry_max_seconds, 0, 30 * 86400);
+  r.Int("timeout_seconds", &a->timeout_seconds, 1, 3600);
+  r.String("proxy", &a->proxy);
+  r.String("style", &a->style);
+  r.String("url", &a->url);
+  r.String("url_file", &a->url_file);
+  r.String("url_env", &a->url_env);
+  r.String("smtp_url", &a->smtp_url);
+  r.String("tls", &a->tls);
+  r.String("username", &a->username);
+  r.String("password_file", &a->password_file);
+  r.String("password_env", &a->password_env);
+  r.String("from", &a->from);
+  r.StringList("to", &a->to);
+  r.String("ca_file", &a->ca_file);
+  r.StringList("command", &a->command);
+  r.Finish();
+}
+
 }  // namespace
 
 Result<Config> ParseConfig(std::string_view text, const std::string& path) {
@@ -217,8 +253,26 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
       config.sites.push_back(std::move(site));
     }
   }
+  if (const toml::array* alerts = top.ArrayOfTables("alert")) {
+    std::size_t i = 0;
+    for (const toml::node& n : *alerts) {
+      AlertOptions alert;
+      ReadAlert(*n.as_table(), path, i++, &alert, &error);
+      config.alerts.push_back(std::move(alert));
+    }
+  }
+  if (const toml::table* t = top.Table("report")) {
+    TableReader r(*t, path, "report", &error);
+    r.String("organization", &config.report.organization);
+    r.Finish();
+  }
   top.Finish();
   if (!error.ok()) return error;
+  for (AlertOptions& a : config.alerts) {
+    for (std::string* p : {&a.url_file, &a.password_file, &a.ca_file}) {
+      if (!p->empty()) *p = ResolveRelativeTo(path, *p);
+    }
+  }
 
   config.storage.database = ResolveRelativeTo(path, config.storage.database);
   config.identifiers.file = ResolveRelativeTo(path, config.identifiers.file);

@@ -95,6 +95,60 @@ struct SiteOptions {
   std::int64_t max_pages = 200;
 };
 
+// One alert channel, [[alert]] (report/alert_channel.h). Alert traffic goes
+// to the organization's own endpoints directly, never through Tor, unless
+// `proxy` names a corporate egress proxy. Secrets (SMTP passwords, webhook
+// URLs with tokens) are read from a file or an environment variable, never
+// from the config text.
+struct AlertOptions {
+  // Name in the outbox, `leakmon alerts` and messages. Unique, required.
+  std::string name;
+  // "webhook", "email" or "command". Required.
+  std::string type;
+  // Lowest severity sent: "low", "high" or "critical" (matcher/severity.h).
+  std::string min_severity = "low";
+  // true: all alerts due in a run go out as one message per channel.
+  bool digest = false;
+  // Seconds before retrying a failed send; doubles with each failed attempt.
+  std::int64_t retry_initial_seconds = 300;
+  // Upper bound of the retry delay. Failed alerts are retried until sent.
+  std::int64_t retry_max_seconds = 6 * 3600;
+  // Seconds one send may take (connect, TLS, transfer; or the command's run).
+  std::int64_t timeout_seconds = 30;
+  // webhook/email: proxy URL for corporate egress (http://, https://,
+  // socks5h://); empty: a direct connection. Environment proxies are ignored.
+  std::string proxy;
+  // webhook: payload style, "generic", "slack" or "teams".
+  std::string style = "generic";
+  // webhook: the URL; or url_file / url_env when it holds a token. Exactly one.
+  std::string url;
+  std::string url_file;
+  std::string url_env;
+  // email: smtp://host:port (STARTTLS) or smtps://host:port (implicit TLS).
+  std::string smtp_url;
+  // email: "starttls" (required, the default), "smtps" (with smtps://) or
+  // "none" (plain SMTP, for a relay on localhost only).
+  std::string tls = "starttls";
+  // email: login name; the password comes from password_file or password_env.
+  std::string username;
+  std::string password_file;
+  std::string password_env;
+  // email: envelope and header From, and the recipients (at least one).
+  std::string from;
+  std::vector<std::string> to;
+  // webhook/email: PEM file of CA certificates to trust instead of the system's.
+  std::string ca_file;
+  // command: program and arguments (no shell); the alert JSON is its stdin.
+  std::vector<std::string> command;
+};
+
+// Exports and dashboards (report/).
+struct ReportOptions {
+  // The organization's name: the STIX identity that sighted the leaks, and
+  // the dashboard's title.
+  std::string organization = "leakmon";
+};
+
 struct Config {
   std::string path;  // the file this was loaded from
   TorOptions tor;
@@ -103,6 +157,8 @@ struct Config {
   CrawlOptions crawl;
   MatcherOptions matcher;
   std::vector<SiteOptions> sites;
+  std::vector<AlertOptions> alerts;
+  ReportOptions report;
 };
 
 }  // namespace leakmon

@@ -15,10 +15,12 @@ namespace leakmon {
 // The export schema version string (docs/export-schema.md).
 inline constexpr const char* kExportSchema = "leakmon.findings/1";
 
-// An aligned text table with a header; hashes shortened to 12 hex digits.
-std::string FormatFindingsTable(const std::vector<FindingRow>& rows);
+// An aligned text table with a header; hashes shortened to 12 hex digits;
+// severities coloured when `colour` is set.
+std::string FormatFindingsTable(const std::vector<FindingRow>& rows, bool colour = false);
 
-// RFC 4180 CSV with a header row: site,url,kind,ref,hash,count,first_seen,last_seen,content_sha256.
+// RFC 4180 CSV with a header row:
+// site,url,kind,ref,hash,count,first_seen,last_seen,content_sha256,severity.
 std::string FormatFindingsCsv(const std::vector<FindingRow>& rows);
 
 // A JSON array of finding objects (the objects of the export's "findings").

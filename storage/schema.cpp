@@ -83,6 +83,47 @@ ALTER TABLE pages ADD COLUMN distinct_refs INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE pages ADD COLUMN record_refs INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX findings_severity ON findings (severity, first_seen_at);
 )sql",
+    // 2 -> 3: the alert outbox (storage/outbox.h). An alert is written in the
+    // transaction that records its new findings; deliveries are per channel.
+    R"sql(
+CREATE TABLE alert_outbox (
+  id             INTEGER PRIMARY KEY,
+  run_id         INTEGER NOT NULL REFERENCES runs(id),
+  page_id        INTEGER NOT NULL REFERENCES pages(id),
+  created_at     INTEGER NOT NULL,
+  severity       TEXT,
+  content_sha256 TEXT NOT NULL
+);
+CREATE TABLE alert_outbox_findings (
+  outbox_id  INTEGER NOT NULL REFERENCES alert_outbox(id),
+  finding_id INTEGER NOT NULL UNIQUE REFERENCES findings(id),
+  PRIMARY KEY (outbox_id, finding_id)
+);
+CREATE TABLE alert_channels (
+  name            TEXT PRIMARY KEY,
+  registered_at   INTEGER NOT NULL,
+  first_outbox_id INTEGER NOT NULL
+);
+CREATE TABLE alert_deliveries (
+  outbox_id       INTEGER NOT NULL REFERENCES alert_outbox(id),
+  channel         TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'skipped')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_attempt_at INTEGER,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  delivered_at    INTEGER,
+  last_error      TEXT,
+  PRIMARY KEY (outbox_id, channel)
+);
+CREATE TABLE alert_attempts (
+  id           INTEGER PRIMARY KEY,
+  outbox_id    INTEGER NOT NULL REFERENCES alert_outbox(id),
+  channel      TEXT NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  ok           INTEGER NOT NULL,
+  error        TEXT
+);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -13,7 +13,7 @@
 
 namespace leakmon {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Sets WAL mode, synchronous=NORMAL and foreign keys, then migrates.
 Status PrepareDatabase(Database& db);

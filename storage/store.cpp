@@ -1,5 +1,8 @@
 #include "storage/store.h"
 
+#include <algorithm>
+
+#include "storage/outbox.h"
 #include "storage/schema.h"
 
 namespace leakmon {
@@ -83,7 +86,7 @@ ON CONFLICT (site_id, url) DO UPDATE SET
     if (!row) return Status::Internal("page row vanished after upsert");
     page_id = st.ColumnInt(0);
   }
-  std::int64_t fresh = 0;
+  std::vector<std::int64_t> fresh_ids;
   if (!findings.empty()) {
     if (!p.content_sha256) return Status::Internal("findings without content digest");
     LEAKMON_ASSIGN_OR_RETURN(Statement ins, db_.Prepare(R"sql(
@@ -101,7 +104,7 @@ ON CONFLICT (page_id, kind, hash, ref) DO NOTHING)sql"));
           .Bind(11, std::int64_t{f.record});
       LEAKMON_RETURN_IF_ERROR(ins.Run());
       if (db_.Changes() > 0) {
-        ++fresh;
+        fresh_ids.push_back(db_.LastInsertRowid());
       } else {
         upd.Reset();
         upd.Bind(1, p.fetched_at).Bind(2, page_id).Bind(3, f.kind).Bind(4, f.hash).Bind(5, f.ref)
@@ -110,8 +113,12 @@ ON CONFLICT (page_id, kind, hash, ref) DO NOTHING)sql"));
       }
     }
   }
+  if (!fresh_ids.empty()) {
+    LEAKMON_RETURN_IF_ERROR(EnqueueAlert(db_, run_id, page_id, p.fetched_at, p.severity.value_or(""), *p.content_sha256,
+                                         fresh_ids));
+  }
   LEAKMON_RETURN_IF_ERROR(tx.Commit());
-  return fresh;
+  return static_cast<std::int64_t>(fresh_ids.size());
 }
 
 Status Store::RecordSiteRun(std::int64_t run_id, std::int64_t site_id, const SiteRunTotals& t, std::int64_t now) {
@@ -167,6 +174,10 @@ ORDER BY f.first_seen_at, f.id)sql"));
     if (!st.ColumnIsNull(13)) r.page_severity = st.ColumnText(13);
     r.page_distinct_refs = st.ColumnInt(14);
     r.page_record_refs = st.ColumnInt(15);
+    if (!filter.severities.empty() &&
+        std::find(filter.severities.begin(), filter.severities.end(), r.severity) == filter.severities.end()) {
+      continue;
+    }
     rows.push_back(std::move(r));
   }
   return rows;

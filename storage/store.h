@@ -85,6 +85,7 @@ struct FindingRow {
 struct FindingFilter {
   std::optional<std::int64_t> since;  // first_seen_at >= since
   std::optional<std::string> site;
+  std::vector<std::string> severities;  // any of these; empty: all
 };
 
 class Store {
@@ -103,8 +104,9 @@ class Store {
 
   // Records one fetch of a page and, atomically with it, the findings in its
   // content. Findings already recorded for this page are not new: they only
-  // update last_seen_at, severity, strength and record. Returns the number
-  // of new findings.
+  // update last_seen_at, severity, strength and record. New findings get one
+  // alert in the outbox (storage/outbox.h), in the same transaction, with the
+  // page's severity. Returns the number of new findings.
   Result<std::int64_t> RecordPage(std::int64_t run_id, const PageRecord& page,
                                   const std::vector<FindingRecord>& findings);
 
