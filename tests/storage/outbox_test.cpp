@@ -167,3 +167,23 @@ TEST_CASE("Findings can be filtered by severity") {
   REQUIRE(rows->size() == 1);
   CHECK((*rows)[0].url == "http://x.onion/2");
 }
+
+TEST_CASE("A version-2 database migrates to the outbox, keeping its findings unalerted") {
+  TempDir dir;
+  {
+    Fixture f;
+    f.Page("http://x.onion/1", {{"email", "P-1"}}, 200);
+    for (const char* table : {"alert_attempts", "alert_deliveries", "alert_channels", "alert_outbox_findings",
+                              "alert_outbox"}) {
+      REQUIRE(f.store.db().Exec(std::string("DROP TABLE ") + table).ok());
+    }
+    REQUIRE(f.store.db().Exec("PRAGMA user_version=2").ok());
+    REQUIRE(f.store.db().Exec("VACUUM INTO '" + dir.File("v2.db") + "'").ok());
+  }
+  auto store = Store::Open(dir.File("v2.db"));
+  REQUIRE(store.ok());
+  REQUIRE(store->ListFindings({})->size() == 1);
+  Outbox outbox(store->db());
+  REQUIRE(outbox.RegisterChannel("hook", 1000).ok());
+  CHECK(outbox.Due("hook", 2000)->empty());  // old findings are not alerted after an upgrade
+}
