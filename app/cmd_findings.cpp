@@ -1,4 +1,4 @@
-// leakmon findings / leakmon export: read the stored findings. Reading never
+// leakmon findings / leakmon sites / leakmon export: read the stored findings. Reading never
 // touches the network and never needs the key.
 #include "app/commands.h"
 
@@ -13,6 +13,7 @@
 #include "report/exports.h"
 #include "report/findings_format.h"
 #include "report/severity.h"
+#include "report/sites_format.h"
 #include "storage/outbox.h"
 #include "storage/report_queries.h"
 #include "storage/store.h"
@@ -89,6 +90,39 @@ int RunFindings(const FindingsArgs& args) {
   } else {
     out = rows->empty() ? "no findings\n" : FormatFindingsTable(*rows, ColourStdout());
   }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int RunSites(const SitesArgs& args) {
+  if (args.format != "table" && args.format != "json" && args.format != "csv") {
+    return ReportError(Status::InvalidArgument("--format must be table, json or csv"));
+  }
+  Result<Config> config = LoadConfigFile(args.config);
+  if (!config.ok()) return ReportError(config.status());
+  Result<Store> store = OpenStore(*config);
+  if (!store.ok()) return ReportError(store.status());
+  Result<std::vector<FindingRow>> findings = LoadFindings(*store, args.since, args.site, args.severity);
+  if (!findings.ok()) return ReportError(findings.status());
+  Result<std::vector<SiteHealth>> sites = ListSiteHealth(store->db());
+  if (!sites.ok()) return ReportError(Status::IoError(sites.status().message()));
+  std::optional<std::int64_t> since = args.since.empty() ? std::nullopt : ParseDate(args.since);
+  std::vector<SiteRow> rows;
+  for (const SiteHealth& h : *sites) {
+    if (!args.site.empty() && h.name != args.site) continue;
+    if (since && h.last_run_at.value_or(0) < *since) continue;
+    SiteRow r{h, 0, 0};
+    for (const FindingRow& f : *findings) {
+      if (f.site != h.name) continue;
+      ++r.findings;
+      r.critical += f.severity == "critical" ? 1 : 0;
+    }
+    rows.push_back(std::move(r));
+  }
+  std::string out = args.format == "json"  ? FormatSitesJson(rows)
+                    : args.format == "csv" ? FormatSitesCsv(rows)
+                    : rows.empty()         ? "no sites\n"
+                                           : FormatSitesTable(rows, ColourStdout());
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

@@ -42,6 +42,15 @@ struct FindingsArgs {
 };
 int RunFindings(const FindingsArgs& args);
 
+struct SitesArgs {
+  std::string config;
+  std::string format = "table";  // table | json | csv
+  std::string since;             // findings first seen on or after; sites run since
+  std::string site;              // optional
+  std::string severity;          // count only findings of these severities
+};
+int RunSites(const SitesArgs& args);
+
 struct ExportArgs {
   std::string config;
   std::string format = "json";

@@ -72,6 +72,14 @@ int Main(int argc, char** argv) {
   findings_cmd->add_option("--site", findings.site, "Only findings on this site");
   findings_cmd->add_option("--severity", findings.severity, "Only these severities, e.g. critical,high");
 
+  SitesArgs sites;
+  CLI::App* sites_cmd = app.add_subcommand("sites", "Show each site's status and findings");
+  sites_cmd->add_option("--config", sites.config, "leakmon.toml")->required();
+  sites_cmd->add_option("--format", sites.format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}));
+  sites_cmd->add_option("--since", sites.since, "Only sites run since, counting findings first seen since, this date");
+  sites_cmd->add_option("--site", sites.site, "Only this site");
+  sites_cmd->add_option("--severity", sites.severity, "Count only findings of these severities, e.g. critical,high");
+
   ExportArgs export_args;
   CLI::App* export_cmd = app.add_subcommand("export", "Write findings to a file for dashboards");
   export_cmd->add_option("--config", export_args.config, "leakmon.toml")->required();
@@ -105,6 +113,7 @@ int Main(int argc, char** argv) {
   if (*crawl_cmd) return RunCrawl(crawl);
   if (*findings_cmd) return RunFindings(findings);
   if (*export_cmd) return RunExport(export_args);
+  if (*sites_cmd) return RunSites(sites);
   if (*alerts_cmd) {
     if (*alerts_test_cmd) alerts.action = "test";
     if (*alerts_send_cmd) alerts.action = "send";
