@@ -70,18 +70,29 @@ Result<ExportData> LoadExportData(const Config& config, Store& store, const std:
   return d;
 }
 
+// What `findings` and `sites` read: the store and the filtered findings.
+struct Reading {
+  Store store;
+  std::vector<FindingRow> findings;
+};
+
+Result<Reading> Read(const std::string& format, const std::string& config_path, const std::string& since,
+                     const std::string& site, const std::string& severity) {
+  if (format != "table" && format != "json" && format != "csv") {
+    return Status::InvalidArgument("--format must be table, json or csv");
+  }
+  LEAKMON_ASSIGN_OR_RETURN(Config config, LoadConfigFile(config_path));
+  LEAKMON_ASSIGN_OR_RETURN(Store store, OpenStore(config));
+  LEAKMON_ASSIGN_OR_RETURN(std::vector<FindingRow> findings, LoadFindings(store, since, site, severity));
+  return Reading{std::move(store), std::move(findings)};
+}
+
 }  // namespace
 
 int RunFindings(const FindingsArgs& args) {
-  if (args.format != "table" && args.format != "json" && args.format != "csv") {
-    return ReportError(Status::InvalidArgument("--format must be table, json or csv"));
-  }
-  Result<Config> config = LoadConfigFile(args.config);
-  if (!config.ok()) return ReportError(config.status());
-  Result<Store> store = OpenStore(*config);
-  if (!store.ok()) return ReportError(store.status());
-  Result<std::vector<FindingRow>> rows = LoadFindings(*store, args.since, args.site, args.severity);
-  if (!rows.ok()) return ReportError(rows.status());
+  Result<Reading> read = Read(args.format, args.config, args.since, args.site, args.severity);
+  if (!read.ok()) return ReportError(read.status());
+  const std::vector<FindingRow>* rows = &read->findings;
   std::string out;
   if (args.format == "json") {
     out = FormatFindingsJson(*rows);
@@ -95,16 +106,10 @@ int RunFindings(const FindingsArgs& args) {
 }
 
 int RunSites(const SitesArgs& args) {
-  if (args.format != "table" && args.format != "json" && args.format != "csv") {
-    return ReportError(Status::InvalidArgument("--format must be table, json or csv"));
-  }
-  Result<Config> config = LoadConfigFile(args.config);
-  if (!config.ok()) return ReportError(config.status());
-  Result<Store> store = OpenStore(*config);
-  if (!store.ok()) return ReportError(store.status());
-  Result<std::vector<FindingRow>> findings = LoadFindings(*store, args.since, args.site, args.severity);
-  if (!findings.ok()) return ReportError(findings.status());
-  Result<std::vector<SiteHealth>> sites = ListSiteHealth(store->db());
+  Result<Reading> read = Read(args.format, args.config, args.since, args.site, args.severity);
+  if (!read.ok()) return ReportError(read.status());
+  const std::vector<FindingRow>* findings = &read->findings;
+  Result<std::vector<SiteHealth>> sites = ListSiteHealth(read->store.db());
   if (!sites.ok()) return ReportError(Status::IoError(sites.status().message()));
   std::optional<std::int64_t> since = args.since.empty() ? std::nullopt : ParseDate(args.since);
   std::vector<SiteRow> rows;
