@@ -537,7 +537,7 @@ def bring_up(net_dir: str, demo_server: str, lifetime: int) -> dict:
     for key, ctl in controls.items():
         uploads[key] = wait_descriptors_uploaded(ctl, 60)
         ctl.close()
-    t.mark("onion descriptors uploaded (%s)" % ", ".join(f"{k}: {v} HSDirs" for k, v in uploads.items()))
+    t.mark("onion descriptors uploaded (%s)" % ", ".join(f"{k}: {v} uploads" for k, v in uploads.items()))
 
     with client.control() as ctl:
         wait_until("the client to bootstrap", 60,
@@ -667,7 +667,7 @@ def main() -> int:
     up.add_argument("--dir", required=True)
     up.add_argument("--demo-server", required=True)
     up.add_argument("--retries", type=int, default=1)
-    up.add_argument("--attempt-seconds", type=int, default=150, help="time budget of one attempt")
+    up.add_argument("--attempt-seconds", type=int, default=130, help="time budget of one attempt")
     up.add_argument("--lifetime", type=int, default=900, help="seconds before the watchdog stops the network")
     down = sub.add_parser("down")
     down.add_argument("--dir", required=True)

@@ -31,6 +31,7 @@
 #include <sqlite3.h>
 #include <thread>
 #include <tuple>
+#include <unistd.h>
 
 #include "tests/fixtures/demo_content.h"
 #include "tests/fixtures/paste_site.h"
@@ -83,8 +84,8 @@ class Workspace {
 
   const TempDir& dir() const { return dir_; }
 
-  ProcessResult Run(const std::vector<std::string>& args, int expected_exit) {
-    ProcessResult r = Leakmon(args, dir_.path());
+  ProcessResult Run(const std::vector<std::string>& args, int expected_exit, ProcessOptions options = {}) {
+    ProcessResult r = Leakmon(args, dir_.path(), std::move(options));
     INFO("leakmon " << args[0] << "\nstdout: " << r.out << "\nstderr: " << r.err);
     CHECK(r.exit_code == expected_exit);
     outputs_.push_back(r);
@@ -172,14 +173,13 @@ std::string Query(const std::string& db_path, const std::string& sql) {
 
 bool ProcessAlive(int pid) { return ::kill(pid, 0) == 0; }
 
-// Pids of running processes whose command is `name`.
-std::set<int> ProcessesNamed(const std::string& name) {
+// Pids of running processes with `text` in their command line.
+std::set<int> ProcessesMentioning(const std::string& text) {
   std::set<int> pids;
   for (const auto& e : std::filesystem::directory_iterator("/proc")) {
     std::string pid = e.path().filename();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string comm = TempDir::Read(e.path() / "comm");
-    if (comm == name + "\n") pids.insert(std::stoi(pid));
+    if (pid.find_first_not_of("0123456789") != std::string::npos || std::stoi(pid) == ::getpid()) continue;
+    if (TempDir::Read(e.path() / "cmdline").find(text) != std::string::npos) pids.insert(std::stoi(pid));
   }
   return pids;
 }
@@ -357,29 +357,34 @@ TEST_CASE("Through real Tor: stopping an onion service mid-crawl records the sit
 
 TEST_CASE("Through real Tor: leakmon's own tor (launch = true) joins the private network and crawls the same") {
   const TorNet& net = TorNet::Get();
-  std::set<int> tors_before = ProcessesNamed("tor");
   std::string tor_section = "launch = true\ntor_binary = \"" + TorBinary() +
                             "\"\nbootstrap_timeout_seconds = 90\nextra_torrc = " +
                             TomlStringArray(net.client_torrc_lines) + "\n";
   Workspace w(net, tor_section, {FixtureSite(net), BepastySite(net)});
 
-  ProcessResult first = w.Run({"crawl", "--config", "leakmon.toml"}, 0);
+  // leakmon makes its tor's DataDirectory under $TMPDIR: here, so that the
+  // test can tell its tor from any other.
+  std::string tmp = w.dir().File("tmp");
+  std::filesystem::create_directory(tmp);
+  ProcessOptions env;
+  env.env["TMPDIR"] = tmp;
+
+  ProcessResult first = w.Run({"crawl", "--config", "leakmon.toml"}, 0, env);
   CHECK(first.out ==
         "fixture: 7 pages, 1 errors, 5 new findings\n"
         "bepasty: 4 pages, 0 errors, 4 new findings\n");
   CHECK(w.Findings() == w.ExpectedFindings());
-  ProcessResult second = w.Run({"crawl", "--config", "leakmon.toml"}, 0);
+  ProcessResult second = w.Run({"crawl", "--config", "leakmon.toml"}, 0, env);
   CHECK(second.out ==
         "fixture: 3 pages, 1 errors, 0 new findings\n"
         "bepasty: 1 pages, 0 errors, 0 new findings\n");
 
-  // Each run stopped its tor on exit.
-  std::set<int> tors_after = ProcessesNamed("tor");
-  for (int i = 0; i < 100 && tors_after != tors_before; ++i) {
+  // Each run stopped its tor on exit and removed its DataDirectory.
+  for (int i = 0; i < 100 && !ProcessesMentioning(tmp).empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    tors_after = ProcessesNamed("tor");
   }
-  CHECK(tors_after == tors_before);
+  CHECK(ProcessesMentioning(tmp).empty());
+  CHECK(std::filesystem::is_empty(tmp));
 }
 
 TEST_CASE("Through real Tor: each site's streams use their own circuits (SOCKS isolation, seen on the ControlPort)") {
