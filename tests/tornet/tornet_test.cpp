@@ -352,6 +352,15 @@ TEST_CASE("Through real Tor: stopping an onion service mid-crawl records the sit
   CHECK(Query(db, "SELECT up FROM site_runs JOIN sites ON sites.id = site_id WHERE name = 'stoppable'") == "0");
   CHECK(Query(db, "SELECT up FROM site_runs JOIN sites ON sites.id = site_id WHERE name = 'fixture'") == "1");
   CHECK(Query(db, "SELECT exit_code FROM runs") == "3");
+  // As the user sees it.
+  std::map<std::string, nlohmann::json> sites;
+  for (const auto& j : nlohmann::json::parse(w.Run({"sites", "--config", "leakmon.toml", "--format", "json"}, 0).out)) {
+    sites[j["site"]] = j;
+  }
+  CHECK(sites.at("stoppable")["status"] == "down");
+  CHECK(sites.at("stoppable")["consecutive_failures"] == 1);
+  CHECK_FALSE(sites.at("stoppable")["last_error"].get<std::string>().empty());
+  CHECK(sites.at("fixture")["status"] == "up");
   site.Stop();
 }
 
