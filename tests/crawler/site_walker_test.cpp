@@ -58,7 +58,7 @@ SiteOptions Site() {
 
 }  // namespace
 
-TEST_CASE("Walks listings, then items; follows only same-host links matching the patterns") {
+TEST_CASE("Walks listings then items and follows only same-host links matching the patterns") {
   FakeFetcher f;
   f.Html("/latest",
          "<a href=/paste/a>a</a><a href=/paste/b>b</a><a href='/latest?page=2'>2</a><a href=/about>x</a>"
@@ -85,7 +85,7 @@ TEST_CASE("Walks listings, then items; follows only same-host links matching the
   CHECK(std::get<2>(sink.pages[4]).empty());
 }
 
-TEST_CASE("Items fetched in earlier runs are skipped; listings are always fetched") {
+TEST_CASE("Items fetched in earlier runs are skipped, listings are always fetched") {
   FakeFetcher f;
   f.Html("/latest", "<a href=/paste/a>a</a><a href=/paste/b>b</a>");
   f.Html("/paste/b", "b");

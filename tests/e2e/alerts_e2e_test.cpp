@@ -167,7 +167,7 @@ TEST_CASE("A receiver that is down: alerts are kept with their attempts and sent
   CHECK(table.out.find("soc-hook  sent") != std::string::npos);
 }
 
-TEST_CASE("Digest email, command and webhook channels; alerts test; no payload holds page text") {
+TEST_CASE("Digest email, command and webhook channels, alerts test, no payload holds page text") {
   AlertWorld w;
   SmtpServer smtp(SmtpServer::Mode::kStartTls, w.dir.File("smtp-ca.pem"));
   smtp.RequireAuth("leakmon", "mail-pw-123");

@@ -41,7 +41,7 @@ struct Crawled {
 
 }  // namespace
 
-TEST_CASE("findings and sites: tables, json, csv, filters; colour only on a terminal") {
+TEST_CASE("findings and sites: tables, json, csv, filters (colour only on a terminal)") {
   Crawled c;
   auto run = [&](std::vector<std::string> args) {
     ProcessResult r = Leakmon(args, c.dir.path());
@@ -90,7 +90,7 @@ TEST_CASE("findings and sites: tables, json, csv, filters; colour only on a term
   CHECK(plain.out.find('\x1b') == std::string::npos);
 }
 
-TEST_CASE("Exports: json, ndjson, csv, stix, prometheus, html; schemas, browser, atomic, canary-free") {
+TEST_CASE("Exports: json, ndjson, csv, stix, prometheus, html (schemas, browser, atomic, canary-free)") {
   Crawled c("[report]\norganization = \"Example Oy\"\n");
   const TempDir& dir = c.dir;
   const DemoContent& content = c.content;

@@ -102,7 +102,7 @@ TEST_CASE("Alert config: every mistake names the file and key, secrets never fro
             .empty());
 }
 
-TEST_CASE("Webhook: each style POSTed as JSON with the message id; HTTP errors reported") {
+TEST_CASE("Webhook: each style POSTed as JSON with the message id, HTTP errors reported") {
   TempDir dir;
   WebhookReceiver rx;
   REQUIRE(rx.Start() > 0);
@@ -125,7 +125,7 @@ TEST_CASE("Webhook: each style POSTed as JSON with the message id; HTTP errors r
   CHECK(s.message() == "hook: HTTP 500 (receiver says no)");
 }
 
-TEST_CASE("Webhook: the URL may come from the environment and is never printed; env proxies are ignored") {
+TEST_CASE("Webhook: the URL may come from the environment and is never printed, env proxies are ignored") {
   TempDir dir;
   WebhookReceiver rx;
   REQUIRE(rx.Start() > 0);
@@ -183,7 +183,7 @@ TEST_CASE("Email over STARTTLS with AUTH PLAIN, password from a file") {
   CHECK(msgs[0].data.find("s3cret") == std::string::npos);
 }
 
-TEST_CASE("Email over SMTPS with the password from the environment; a wrong password fails") {
+TEST_CASE("Email over SMTPS with the password from the environment, a wrong password fails") {
   TempDir dir;
   SmtpServer smtp(SmtpServer::Mode::kImplicit, dir.File("ca.pem"));
   smtp.RequireAuth("leakmon", "right");
@@ -205,7 +205,7 @@ TEST_CASE("Email over SMTPS with the password from the environment; a wrong pass
   CHECK(smtp.messages().size() == 1);
 }
 
-TEST_CASE("Email: STARTTLS is required; a server without it gets nothing, unless tls = none") {
+TEST_CASE("Email: STARTTLS is required, a server without it gets nothing, unless tls = none") {
   TempDir dir;
   SmtpServer smtp(SmtpServer::Mode::kPlain, dir.File("ca.pem"));
   REQUIRE(smtp.Start() > 0);
@@ -228,7 +228,7 @@ TEST_CASE("Email: a certificate that is not trusted is refused") {
   CHECK(smtp.messages().empty());
 }
 
-TEST_CASE("Command: the generic JSON on stdin; exit status and timeout decide") {
+TEST_CASE("Command: the generic JSON on stdin, exit status and timeout decide") {
   TempDir dir;
   std::string out = dir.File("got.json");
   auto ok = One(dir, "[[alert]]\nname='cmd'\ntype='command'\ncommand=['/bin/sh', '-c', 'cat > " + out + "']\n");
