@@ -254,8 +254,10 @@ std::string ExportStix(const ExportData& d) {
                   {"description", AlertSummary(a)},
                   {"labels", json::array({"leakmon", "severity-" + SeverityLabel(a.severity)})},
                   {"x_leakmon_severity", SeverityLabel(a.severity)},
-                  {"x_leakmon_counts", counts},
-                  {"x_leakmon_record_ids", refs}};
+                  {"x_leakmon_counts", counts}};
+    // STIX 2.1 section 2.12: empty lists are prohibited; a page whose
+    // identifiers have no record id (terms) has none to list.
+    if (!refs.empty()) sighting["x_leakmon_record_ids"] = refs;
     objects.push_back(sighting);
   }
   json bundle{{"type", "bundle"},

@@ -4,7 +4,7 @@
 //   ndjson      one finding per line, Elastic Common Schema field names
 //   csv         RFC 4180, one finding per row
 //   stix        a STIX 2.1 bundle (identity, infrastructure, url/file SCOs,
-//               observed-data, sighting per page; docs/stix.md)
+//               observed-data, sighting per page; docs/export-schema.md)
 //   prometheus  node_exporter textfile-collector metrics
 //   html        one self-contained page with inline SVG charts
 //
