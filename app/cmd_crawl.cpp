@@ -146,7 +146,9 @@ int RunCrawl(const CrawlArgs& args) {
   limits.max_links = static_cast<std::size_t>(config->crawl.max_links_per_page);
   limits.max_depth = static_cast<std::size_t>(config->crawl.max_html_depth);
 
-  Scanner scanner(*loaded->hasher, loaded->ids);
+  Result<std::unique_ptr<Scanner>> scanner = Scanner::Create(
+      *loaded->hasher, loaded->ids, ScanOptionsFrom(config->matcher, static_cast<std::size_t>(config->crawl.max_text_bytes)));
+  if (!scanner.ok()) return ReportError(scanner.status().WithContext(args.config + ": matcher.default_region"));
   const SeverityOptions severity = SeverityOptionsFrom(config->matcher);
   Result<std::int64_t> run_id = store->BeginRun(clock.NowUnix());
   if (!run_id.ok()) return ReportError(Status::IoError(run_id.status().message()));
@@ -160,7 +162,7 @@ int RunCrawl(const CrawlArgs& args) {
     if (config->tor.isolate_sites) credentials = SiteCredentials(site.name, run_nonce);
     Result<std::unique_ptr<SiteWalker>> walker = SiteWalker::Create(site, limits, credentials);
     if (!walker.ok()) return ReportError(walker.status());
-    ScanAndStoreSink sink(scanner, loaded->ids, severity, *store, *run_id, *site_id, clock);
+    ScanAndStoreSink sink(**scanner, loaded->ids, severity, *store, *run_id, *site_id, clock);
     Result<SiteWalkStats> stats = (*walker)->Walk(**fetcher, sink);
     if (!stats.ok()) return ReportError(Status::IoError(stats.status().message()));
 

@@ -1,7 +1,9 @@
 // leakmon hash-ids: turns the organization's plaintext identifier list into
 // the identifier file of keyed hashes. Runs on the trusted side.
 //
-// Errors name the input line and the reason, never the value.
+// Errors name the input line and the reason, never the value. Finnish
+// temporary identity codes (individual number 900-999) are accepted and
+// noted by line number on stderr.
 #include "app/commands.h"
 
 #include <algorithm>
@@ -16,19 +18,36 @@
 #include "common/files.h"
 #include "matcher/canonical.h"
 #include "matcher/identifier_file.h"
-#include "matcher/unicode.h"
 
 namespace leakmon {
 namespace {
 
 constexpr std::size_t kMaxInputBytes = std::size_t{2} << 30;
 
-Result<std::string> HashIds(const HashIdsArgs& args, std::size_t* count) {
+struct HashIdsTotals {
+  std::size_t count = 0;
+  std::vector<std::size_t> temporary_lines;  // temporary HETUs
+};
+
+std::string KnownKinds() {
+  std::string out;
+  for (Kind k : kAllKinds) {
+    if (!out.empty()) out += ", ";
+    out += KindName(k);
+  }
+  return out;
+}
+
+Result<std::string> HashIds(const HashIdsArgs& args, HashIdsTotals* totals) {
   if (args.in == args.out || SameFile(args.in, args.out)) {
     return Status::InvalidArgument(args.out + ": refusing to write the output over the input");
   }
   LEAKMON_ASSIGN_OR_RETURN(SecretKey key, LoadKeyFile(args.key));
   KeyedHasher hasher(key);
+  Result<PhoneCanonicalizer> phone = PhoneCanonicalizer::Create(args.region);
+  if (!phone.ok()) return Status::InvalidArgument("--region: " + phone.status().message());
+  CanonicalOptions options;
+  options.phone = &*phone;
   LEAKMON_ASSIGN_OR_RETURN(std::string input, ReadFileBounded(args.in, kMaxInputBytes));
 
   CsvReader reader(input);
@@ -46,6 +65,7 @@ Result<std::string> HashIds(const HashIdsArgs& args, std::size_t* count) {
 
   std::string body;
   std::set<std::tuple<Kind, Digest, std::string>> seen;
+  std::vector<std::uint64_t> vocabulary;
   std::size_t max_words = 0;
   while (reader.Next(&row)) {
     const std::string where = args.in + ":" + std::to_string(reader.record_line()) + ": ";
@@ -53,36 +73,40 @@ Result<std::string> HashIds(const HashIdsArgs& args, std::size_t* count) {
       return Status::InvalidArgument(where + "expected the fields kind,value,ref");
     }
     std::optional<Kind> kind = ParseKind(row[0]);
-    if (!kind) return Status::InvalidArgument(where + "unknown kind (known: email, name, term)");
+    if (!kind) return Status::InvalidArgument(where + "unknown kind (known: " + KnownKinds() + ")");
     std::string ref = row.size() > 2 ? row[2] : "";
     if (!IsValidRef(ref)) {
       return Status::InvalidArgument(where +
                                      "ref must be an opaque id of at most 64 characters from A-Z a-z 0-9 . _ : / # -");
     }
-    Result<std::string> canon = Canonicalize(*kind, row[1]);
-    if (!canon.ok()) return Status::InvalidArgument(where + std::string(KindName(*kind)) + ": " + canon.status().message());
-    Digest h = hasher.Hash(*canon);
-    if (!seen.insert({*kind, h, ref}).second) continue;  // duplicate row
-    if (IsWordKind(*kind)) {
-      std::size_t words = 1 + static_cast<std::size_t>(std::count(canon->begin(), canon->end(), ' '));
-      max_words = std::max(max_words, words);
-    }
-    body += IdentifierFileLine(*kind, {h}, ref);
-    ++*count;
+    Result<HashedIdentifier> id = HashIdentifier(*kind, row[1], hasher, options);
+    if (!id.ok()) return Status::InvalidArgument(where + std::string(KindName(*kind)) + ": " + id.status().message());
+    if (!seen.insert({*kind, id->hash, ref}).second) continue;  // duplicate row
+    if (id->temporary_national_id) totals->temporary_lines.push_back(reader.record_line());
+    max_words = std::max(max_words, id->word_count);
+    for (const std::string& w : id->words) vocabulary.push_back(hasher.VocabTag(w));
+    body += IdentifierFileLine(*id, ref);
+    ++totals->count;
   }
   if (!reader.status().ok()) return reader.status().WithContext(args.in);
-  return IdentifierFileHeader(hasher, max_words) + body;
+  std::sort(vocabulary.begin(), vocabulary.end());
+  vocabulary.erase(std::unique(vocabulary.begin(), vocabulary.end()), vocabulary.end());
+  return IdentifierFileHeader(hasher, max_words) + body + VocabularyLines(vocabulary);
 }
 
 }  // namespace
 
 int RunHashIds(const HashIdsArgs& args) {
-  std::size_t count = 0;
-  Result<std::string> file = HashIds(args, &count);
+  HashIdsTotals totals;
+  Result<std::string> file = HashIds(args, &totals);
   if (!file.ok()) return ReportError(file.status());
   Status s = WriteFileAtomic(args.out, *file, 0600);
   if (!s.ok()) return ReportError(s);
-  std::printf("wrote %zu identifiers to %s\n", count, args.out.c_str());
+  for (std::size_t line : totals.temporary_lines) {
+    std::fprintf(stderr, "leakmon: note: %s:%zu: Finnish temporary identity code (individual number 900-999)\n",
+                 args.in.c_str(), line);
+  }
+  std::printf("wrote %zu identifiers to %s\n", totals.count, args.out.c_str());
   return kExitOk;
 }
 

@@ -46,8 +46,12 @@ int RunScan(const ScanArgs& args) {
   }
   Result<LoadedIdentifiers> loaded = LoadIdentifiers(args.key, args.ids);
   if (!loaded.ok()) return ReportError(loaded.status());
-  Scanner scanner(*loaded->hasher, loaded->ids);
-  const SeverityOptions severity = SeverityOptionsFrom(MatcherOptions{});
+  MatcherOptions matcher;
+  matcher.default_region = args.region;
+  Result<std::unique_ptr<Scanner>> scanner =
+      Scanner::Create(*loaded->hasher, loaded->ids, ScanOptionsFrom(matcher, kMaxInputBytes));
+  if (!scanner.ok()) return ReportError(Status::InvalidArgument("--region: " + scanner.status().message()));
+  const SeverityOptions severity = SeverityOptionsFrom(matcher);
   HtmlLimits limits;
   limits.max_input_bytes = kMaxInputBytes;
   limits.max_text_bytes = kMaxInputBytes;
@@ -68,7 +72,7 @@ int RunScan(const ScanArgs& args) {
       exit_code = kExitFailure;
       continue;
     }
-    for (const FindingRecord& f : PageFindings(scanner.Scan(*text), loaded->ids, severity)) {
+    for (const FindingRecord& f : PageFindings((*scanner)->Scan(*text), loaded->ids, severity)) {
       std::string prefix = f.hash.substr(0, 12);
       if (args.format == "json") {
         nlohmann::json j{{"source", source},     {"kind", f.kind},         {"ref", f.ref},

@@ -17,6 +17,7 @@ struct HashIdsArgs {
   std::string key;
   std::string in;
   std::string out;
+  std::string region = "FI";  // phone numbers without a country code
 };
 int RunHashIds(const HashIdsArgs& args);
 
@@ -24,6 +25,7 @@ struct ScanArgs {
   std::string key;
   std::string ids;
   std::string format = "text";  // text | json
+  std::string region = "FI";    // phone numbers without a country code
   std::vector<std::string> inputs;  // files, or "-" for stdin
 };
 int RunScan(const ScanArgs& args);

@@ -50,12 +50,14 @@ int Main(int argc, char** argv) {
   hash_cmd->add_option("--key", hash_ids.key, "Key file from keygen")->required();
   hash_cmd->add_option("--in", hash_ids.in, "CSV with the header kind,value,ref")->required();
   hash_cmd->add_option("--out", hash_ids.out, "Identifier file to write")->required();
+  hash_cmd->add_option("--region", hash_ids.region, "Region for phone numbers without a country code (default FI)");
 
   ScanArgs scan;
   CLI::App* scan_cmd = app.add_subcommand("scan", "Scan local files or stdin (-) for identifiers");
   scan_cmd->add_option("--key", scan.key, "Key file")->required();
   scan_cmd->add_option("--ids", scan.ids, "Identifier file from hash-ids")->required();
   scan_cmd->add_option("--format", scan.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  scan_cmd->add_option("--region", scan.region, "Region for phone numbers without a country code (default FI)");
   scan_cmd->add_option("inputs", scan.inputs, "Files to scan, or - for stdin")->required();
 
   CrawlArgs crawl;

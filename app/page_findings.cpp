@@ -4,6 +4,13 @@
 
 namespace leakmon {
 
+ScanOptions ScanOptionsFrom(const MatcherOptions& options, std::size_t max_text_bytes) {
+  ScanOptions out;
+  out.default_region = options.default_region;
+  out.max_text_bytes = max_text_bytes;
+  return out;
+}
+
 SeverityOptions SeverityOptionsFrom(const MatcherOptions& options) {
   SeverityOptions out;
   out.high_min_refs = static_cast<std::uint32_t>(options.high_min_refs);
@@ -16,18 +23,18 @@ std::vector<FindingRecord> PageFindings(const std::vector<Match>& matches, const
   std::vector<FindingFacts> facts;
   facts.reserve(matches.size());
   for (const Match& m : matches) {
-    const Identifier& id = ids.identifier(m.id);
+    IdentifierView id = ids.identifier(m.id);
     facts.push_back(FindingFacts{id.kind, id.ref, m.strength});
   }
   PageAssessment assessment = AssessPage(facts, options);
   std::vector<FindingRecord> out;
   out.reserve(matches.size());
   for (std::size_t i = 0; i < matches.size(); ++i) {
-    const Identifier& id = ids.identifier(matches[i].id);
+    IdentifierView id = ids.identifier(matches[i].id);
     FindingRecord r;
     r.kind = std::string(KindName(id.kind));
     r.hash = HexEncode(id.hash);
-    r.ref = id.ref;
+    r.ref = std::string(id.ref);
     r.count = matches[i].count;
     r.severity = std::string(SeverityName(assessment.findings[i].severity));
     r.strength = std::string(StrengthName(matches[i].strength));

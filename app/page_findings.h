@@ -14,6 +14,9 @@
 
 namespace leakmon {
 
+// The scanner's options from [matcher] (and the text cap).
+ScanOptions ScanOptionsFrom(const MatcherOptions& options, std::size_t max_text_bytes);
+
 // The [matcher] thresholds as the severity rules take them.
 SeverityOptions SeverityOptionsFrom(const MatcherOptions& options);
 

@@ -1,8 +1,13 @@
 #include "app/secrets.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/files.h"
+#include "common/unique_fd.h"
 #include "matcher/identifier_file.h"
 
 namespace leakmon {
@@ -24,9 +29,30 @@ Result<LoadedIdentifiers> LoadIdentifiers(const std::string& key_path, const std
   LEAKMON_ASSIGN_OR_RETURN(SecretKey key, LoadKeyFile(key_path));
   LoadedIdentifiers out;
   out.hasher = std::make_unique<KeyedHasher>(key);
-  Result<std::string> text = ReadFileBounded(ids_path, kMaxIdentifierFileBytes);
-  if (!text.ok()) return text.status();
-  LEAKMON_ASSIGN_OR_RETURN(out.ids, ParseIdentifierFile(*text, ids_path, *out.hasher));
+  // Streamed in chunks: a file of a million identifiers is ~150 MB of text,
+  // more than the set it becomes.
+  UniqueFd fd(::open(ids_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return Status::NotFound(ids_path + ": no such file");
+    return Status::IoError(ids_path + ": cannot open: " + std::strerror(errno));
+  }
+  IdentifierFileParser parser(ids_path, *out.hasher);
+  std::string chunk(1 << 20, '\0');
+  std::size_t total = 0;
+  for (;;) {
+    ssize_t n = ::read(fd.get(), chunk.data(), chunk.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError(ids_path + ": read failed: " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    total += static_cast<std::size_t>(n);
+    if (total > kMaxIdentifierFileBytes) {
+      return Status::LimitExceeded(ids_path + ": larger than " + std::to_string(kMaxIdentifierFileBytes) + " bytes");
+    }
+    LEAKMON_RETURN_IF_ERROR(parser.Feed(std::string_view(chunk.data(), static_cast<std::size_t>(n))));
+  }
+  LEAKMON_ASSIGN_OR_RETURN(out.ids, parser.Finish());
   return out;
 }
 

@@ -71,6 +71,7 @@ class Extractor {
       }
       Separate(tag);
       if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_AREA) Link(node);
+      if (node->type == GUMBO_NODE_ELEMENT) Attributes(node);
       stack.emplace_back(node, false);
       for (unsigned i = children->length; i > 0; --i) {
         stack.emplace_back(static_cast<const GumboNode*>(children->data[i - 1]), true);
@@ -107,6 +108,37 @@ class Extractor {
     }
     out_->links.emplace_back(href->value);
   }
+
+  // Values the matcher needs that live only in attributes: every link
+  // (mailto:, tel:, hosts) and Cloudflare's data-cfemail.
+  void Attributes(const GumboNode* node) {
+    const GumboVector* attrs = &node->v.element.attributes;
+    GumboTag tag = node->v.element.tag;
+    if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_AREA) {
+      if (const GumboAttribute* href = gumbo_get_attribute(attrs, "href")) AddAttribute("", href->value);
+    }
+    if (const GumboAttribute* cf = gumbo_get_attribute(attrs, "data-cfemail")) AddAttribute("data-cfemail=", cf->value);
+  }
+
+  void AddAttribute(std::string_view prefix, std::string_view value) {
+    if (attribute_lines_ >= limits_.max_links) return;
+    ++attribute_lines_;
+    attribute_text_.append(prefix);
+    attribute_text_.append(value.substr(0, 4096));
+    attribute_text_.push_back('\n');
+  }
+
+ public:
+  // Appends the attribute values after the visible text, within the text cap.
+  void Finish() {
+    if (attribute_text_.empty()) return;
+    Append("\n");
+    Append(attribute_text_.c_str());
+  }
+
+ private:
+  std::string attribute_text_;
+  std::size_t attribute_lines_ = 0;
 
   const HtmlLimits& limits_;
   HtmlContent* out_;
@@ -198,7 +230,9 @@ Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits)
   GumboOutputPtr output(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
   if (!output) return Status::Internal("gumbo failed to parse");
   HtmlContent content;
-  Extractor(limits, &content).Walk(output->document);
+  Extractor extractor(limits, &content);
+  extractor.Walk(output->document);
+  extractor.Finish();
   return content;
 }
 

@@ -4,6 +4,9 @@
 // around block-level elements and <br>, and a space between table cells, so
 // that words in different elements never run together. <script>, <style>
 // and <template> contents are skipped. Entities are decoded by gumbo.
+// After the visible text come the values the matcher needs from attributes,
+// one per line: each <a>/<area> href (mailto:, tel:, link hosts) and each
+// data-cfemail as "data-cfemail=<hex>" (Cloudflare's email obfuscation).
 // Links: the raw href values of <a> and <area>, in document order, not yet
 // resolved against the page URL.
 //

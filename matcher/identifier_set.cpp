@@ -1,42 +1,119 @@
 #include "matcher/identifier_set.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 
 namespace leakmon {
+namespace {
 
-void IdentifierSet::Add(Kind kind, const std::vector<Digest>& hashes, std::string ref, std::size_t words) {
-  if (hashes.empty()) return;
-  auto id = static_cast<std::uint32_t>(identifiers_.size());
-  identifiers_.push_back(Identifier{kind, hashes.front(), std::move(ref)});
-  for (const Digest& h : hashes) postings_.push_back(Posting{h, id});
-  if (IsWordKind(kind)) max_words_ = std::max(max_words_, words);
+std::uint32_t VocabKey(std::uint64_t tag) {
+  auto k = static_cast<std::uint32_t>(tag >> 32);
+  return k == 0 ? 1 : k;
+}
+
+}  // namespace
+
+void IdentifierSet::Reserve(std::size_t n) {
+  kinds_.reserve(n);
+  hashes_.reserve(n);
+  ref_offsets_.reserve(n + 1);
+  entries_.reserve(n * 2);
+}
+
+std::uint32_t IdentifierSet::Add(Kind kind, const Digest& hash, std::span<const std::uint64_t> tags,
+                                 std::string_view ref, const std::optional<Digest>& folded_hash,
+                                 std::span<const std::uint64_t> folded_tags) {
+  if (kinds_.size() >= kMaxIdentifiers) std::abort();  // loaders check the count first
+  auto id = static_cast<std::uint32_t>(kinds_.size());
+  kinds_.push_back(static_cast<std::uint8_t>(kind));
+  hashes_.push_back(hash);
+  refs_.append(ref);
+  ref_offsets_.push_back(static_cast<std::uint32_t>(refs_.size()));
+  for (std::size_t r = 0; r < tags.size() && r < kMaxRotations; ++r) {
+    entries_.push_back(Entry{tags[r], Pack(id, static_cast<std::uint32_t>(r), false)});
+  }
+  if (folded_hash) {
+    folded_hashes_.emplace_back(id, *folded_hash);
+    for (std::size_t r = 0; r < folded_tags.size() && r < kMaxRotations; ++r) {
+      entries_.push_back(Entry{folded_tags[r], Pack(id, static_cast<std::uint32_t>(r), true)});
+    }
+  }
   kinds_mask_ |= 1u << static_cast<unsigned>(kind);
+  finalized_ = false;
+  return id;
+}
+
+void IdentifierSet::AddVocabulary(std::uint64_t vocab_tag) {
+  vocab_pending_.push_back(vocab_tag);
   finalized_ = false;
 }
 
 void IdentifierSet::Finalize() {
-  std::sort(postings_.begin(), postings_.end(), [](const Posting& a, const Posting& b) {
-    return a.hash < b.hash || (a.hash == b.hash && a.id < b.id);
+  // Postings by tag (then meta, so duplicates are adjacent), in place.
+  std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+    return a.tag < b.tag || (a.tag == b.tag && a.meta < b.meta);
   });
-  // The same hash listed twice for one identifier would double its count.
-  postings_.erase(std::unique(postings_.begin(), postings_.end(),
-                              [](const Posting& a, const Posting& b) { return a.hash == b.hash && a.id == b.id; }),
-                  postings_.end());
+  // A name like "Anna Anna" has equal rotations: keep one posting.
+  entries_.erase(std::unique(entries_.begin(), entries_.end(),
+                             [](const Entry& a, const Entry& b) { return a.tag == b.tag && (a.meta >> 3) == (b.meta >> 3); }),
+                 entries_.end());
+  entries_.shrink_to_fit();
+
+  // About two postings per bucket.
+  index_bits_ = entries_.size() < 4 ? 0 : static_cast<unsigned>(std::bit_width(entries_.size() / 2));
+  if (index_bits_ > 30) index_bits_ = 30;
+  index_.assign((std::size_t{1} << index_bits_) + 1, 0);
+  for (const Entry& e : entries_) {
+    std::size_t b = index_bits_ == 0 ? 0 : static_cast<std::size_t>(e.tag >> (64 - index_bits_));
+    ++index_[b + 1];
+  }
+  for (std::size_t b = 1; b < index_.size(); ++b) index_[b] += index_[b - 1];
+
+  std::sort(folded_hashes_.begin(), folded_hashes_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  // Vocabulary: load factor at most 1/2.
+  std::sort(vocab_pending_.begin(), vocab_pending_.end());
+  vocab_pending_.erase(std::unique(vocab_pending_.begin(), vocab_pending_.end()), vocab_pending_.end());
+  std::size_t cap = 16;
+  while (cap < vocab_pending_.size() * 2) cap *= 2;
+  vocab_.assign(cap, 0);
+  vocab_count_ = 0;
+  for (std::uint64_t t : vocab_pending_) {
+    std::uint32_t key = VocabKey(t);
+    std::size_t slot = static_cast<std::size_t>(t) & (cap - 1);
+    while (vocab_[slot] != 0 && vocab_[slot] != key) slot = (slot + 1) & (cap - 1);
+    if (vocab_[slot] == 0) {
+      vocab_[slot] = key;
+      ++vocab_count_;
+    }
+  }
+  vocab_pending_ = {};
   finalized_ = true;
 }
 
-std::span<const IdentifierSet::Posting> IdentifierSet::Find(const Digest& hash) const {
-  if (!finalized_) std::abort();
-  auto lo = std::lower_bound(postings_.begin(), postings_.end(), hash,
-                             [](const Posting& p, const Digest& h) { return p.hash < h; });
-  auto hi = lo;
-  while (hi != postings_.end() && hi->hash == hash) ++hi;
-  return {lo, hi};
+bool IdentifierSet::InVocabulary(std::uint64_t vocab_tag) const {
+  const std::size_t mask = vocab_.size() - 1;
+  const std::uint32_t key = VocabKey(vocab_tag);
+  for (std::size_t slot = static_cast<std::size_t>(vocab_tag) & mask;; slot = (slot + 1) & mask) {
+    std::uint32_t v = vocab_[slot];
+    if (v == key) return true;
+    if (v == 0) return false;
+  }
 }
 
-bool IdentifierSet::HasKind(Kind kind) const {
-  return (kinds_mask_ & (1u << static_cast<unsigned>(kind))) != 0;
+const Digest* IdentifierSet::folded_hash(std::uint32_t id) const {
+  auto it = std::lower_bound(folded_hashes_.begin(), folded_hashes_.end(), id,
+                             [](const auto& e, std::uint32_t k) { return e.first < k; });
+  if (it == folded_hashes_.end() || it->first != id) return nullptr;
+  return &it->second;
+}
+
+std::size_t IdentifierSet::MemoryBytes() const {
+  return kinds_.capacity() + hashes_.capacity() * sizeof(Digest) + refs_.capacity() +
+         ref_offsets_.capacity() * 4 + folded_hashes_.capacity() * sizeof(folded_hashes_[0]) +
+         entries_.capacity() * sizeof(Entry) + index_.capacity() * 4 + vocab_.capacity() * 4;
 }
 
 }  // namespace leakmon

@@ -23,6 +23,15 @@ Digest OneShotHmac(const std::uint8_t* key, std::size_t key_len, std::string_vie
   return out;
 }
 
+SipKey DeriveSipKey(const SecretKey& key, std::string_view label) {
+  Digest d = OneShotHmac(key.bytes().data(), key.bytes().size(), label);
+  SipKey k;
+  std::memcpy(&k.k0, d.data(), 8);
+  std::memcpy(&k.k1, d.data() + 8, 8);
+  OPENSSL_cleanse(d.data(), d.size());
+  return k;
+}
+
 }  // namespace
 
 struct KeyedHasher::State {
@@ -34,6 +43,11 @@ KeyedHasher::KeyedHasher(const SecretKey& key) : state_(std::make_unique<State>(
   Digest k_id = OneShotHmac(key.bytes().data(), key.bytes().size(), "leakmon/v1/identifier");
   Digest fp = OneShotHmac(key.bytes().data(), key.bytes().size(), "leakmon/v1/fingerprint");
   fingerprint_ = HexEncode(fp.data(), 8);
+  for (Kind kind : kAllKinds) {
+    tag_keys_[static_cast<std::size_t>(kind)] = DeriveSipKey(key, "leakmon/v2/tag/" + std::string(KindName(kind)));
+  }
+  word_key_ = DeriveSipKey(key, "leakmon/v2/word");
+  vocab_key_ = DeriveSipKey(key, "leakmon/v2/vocab");
 
   unsigned char ipad[SHA256_CBLOCK], opad[SHA256_CBLOCK];
   std::memset(ipad, 0x36, sizeof ipad);
@@ -53,6 +67,9 @@ KeyedHasher::KeyedHasher(const SecretKey& key) : state_(std::make_unique<State>(
 
 KeyedHasher::~KeyedHasher() {
   OPENSSL_cleanse(state_.get(), sizeof *state_);
+  OPENSSL_cleanse(tag_keys_.data(), sizeof tag_keys_);
+  OPENSSL_cleanse(&word_key_, sizeof word_key_);
+  OPENSSL_cleanse(&vocab_key_, sizeof vocab_key_);
 }
 
 Digest KeyedHasher::Hash(std::string_view canonical) const {

@@ -1,5 +1,6 @@
 #include "matcher/unicode.h"
 
+#include <array>
 #include <cstdlib>
 #include <memory>
 #include <utf8proc.h>
@@ -98,10 +99,24 @@ std::string Lowercase(std::string_view in) {
   return out;
 }
 
-std::vector<std::string_view> CanonicalWords(std::string_view text, std::string* storage) {
-  *storage = NfkcCasefold(text);
-  std::vector<std::string_view> words;
-  const std::string& s = *storage;
+namespace unicode_internal {
+
+constexpr std::array<unsigned char, 256> MakeSeparatorTable() {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 128; ++c) {
+    bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    t[static_cast<std::size_t>(c)] = word ? 0 : 1;
+  }
+  return t;
+}
+const std::array<unsigned char, 256> kAsciiSeparator = MakeSeparatorTable();
+
+}  // namespace unicode_internal
+
+void WordSplitter::SlowPiece(std::string_view piece) {
+  normalized_ = NfkcCasefold(piece);
+  words_.clear();
+  const std::string& s = normalized_;
   const auto* base = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t size = static_cast<utf8proc_ssize_t>(s.size());
   utf8proc_ssize_t i = 0;
@@ -111,8 +126,7 @@ std::vector<std::string_view> CanonicalWords(std::string_view text, std::string*
     utf8proc_ssize_t n;
     bool word;
     if (base[i] < 0x80) {
-      unsigned char c = base[i];
-      word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+      word = !unicode_internal::kAsciiSeparator[base[i]];
       n = 1;
     } else {
       n = utf8proc_iterate(base + i, size - i, &cp);
@@ -121,13 +135,107 @@ std::vector<std::string_view> CanonicalWords(std::string_view text, std::string*
     }
     if (word && start < 0) start = i;
     if (!word && start >= 0) {
-      words.emplace_back(s.data() + start, static_cast<std::size_t>(i - start));
+      words_.emplace_back(s.data() + start, static_cast<std::size_t>(i - start));
       start = -1;
     }
     i += n;
   }
-  if (start >= 0) words.emplace_back(s.data() + start, static_cast<std::size_t>(size - start));
+  if (start >= 0) words_.emplace_back(s.data() + start, static_cast<std::size_t>(size - start));
+}
+
+std::vector<std::string_view> CanonicalWords(std::string_view text, std::string* storage) {
+  WordSplitter splitter;
+  std::vector<std::size_t> ends;
+  storage->clear();
+  splitter.ForEach(text, [&](std::string_view w, std::size_t, std::size_t) {
+    storage->append(w);
+    ends.push_back(storage->size());
+  });
+  std::vector<std::string_view> words;
+  std::size_t begin = 0;
+  for (std::size_t end : ends) {
+    words.emplace_back(storage->data() + begin, end - begin);
+    begin = end;
+  }
   return words;
+}
+
+namespace {
+
+// FoldDiacritics for U+00C0-U+00FF (the C3 xx block): what the general path
+// gives, without utf8proc. Empty for x and ÷ (kept as they are).
+std::string_view Latin1Fold(unsigned char second) {
+  static constexpr std::string_view kFold[64] = {
+      "A", "A", "A", "A", "A", "A", "ae", "C", "E", "E", "E", "E", "I", "I", "I", "I",   // C0-CF
+      "d", "N", "O", "O", "O", "O", "O", "", "o", "U", "U", "U", "U", "Y", "th", "ss",  // D0-DF
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",  // E0-EF
+      "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y"};  // F0-FF
+  return kFold[second - 0x80];
+}
+
+}  // namespace
+
+std::string FoldDiacritics(std::string_view canonical) {
+  if (!MayFold(canonical)) return std::string(canonical);
+  {
+    std::string out;
+    out.reserve(canonical.size());
+    bool fast = true;
+    for (std::size_t i = 0; i < canonical.size() && fast; ++i) {
+      unsigned char c = static_cast<unsigned char>(canonical[i]);
+      if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+      } else if (c == 0xC3 && i + 1 < canonical.size() && static_cast<unsigned char>(canonical[i + 1]) >= 0x80 &&
+                 static_cast<unsigned char>(canonical[i + 1]) <= 0xBF &&
+                 (i + 2 >= canonical.size() || static_cast<unsigned char>(canonical[i + 2]) < 0xCC ||
+                  static_cast<unsigned char>(canonical[i + 2]) > 0xCD)) {  // no combining mark follows
+        unsigned char d = static_cast<unsigned char>(canonical[++i]);
+        std::string_view f = Latin1Fold(d);
+        if (f.empty()) {
+          out.push_back(static_cast<char>(c));
+          out.push_back(static_cast<char>(d));
+        } else {
+          out.append(f);
+        }
+      } else {
+        fast = false;
+      }
+    }
+    if (fast) return out;
+  }
+  std::string valid = RepairUtf8(canonical);
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
+                                    static_cast<utf8proc_ssize_t>(valid.size()), &out,
+                                    static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                                   UTF8PROC_STRIPMARK));
+  std::unique_ptr<utf8proc_uint8_t, FreeDeleter> owned(out);
+  if (n < 0) return valid;
+  std::string_view stripped(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  // Letters that are not a base letter plus a mark.
+  static constexpr std::pair<std::string_view, std::string_view> kMap[] = {
+      {"\xC3\xB8", "o"},  {"\xC3\x98", "o"},  {"\xC3\xA6", "ae"}, {"\xC3\x86", "ae"}, {"\xC5\x93", "oe"},
+      {"\xC5\x92", "oe"}, {"\xC3\xB0", "d"},  {"\xC3\x90", "d"},  {"\xC4\x91", "d"},  {"\xC4\x90", "d"},
+      {"\xC5\x82", "l"},  {"\xC5\x81", "l"},  {"\xC3\xBE", "th"}, {"\xC3\x9E", "th"}, {"\xC4\xB1", "i"},
+      {"\xC3\x9F", "ss"},
+  };
+  std::string result;
+  result.reserve(stripped.size());
+  for (std::size_t i = 0; i < stripped.size();) {
+    bool mapped = false;
+    if (static_cast<unsigned char>(stripped[i]) >= 0x80) {
+      for (const auto& [from, to] : kMap) {
+        if (stripped.compare(i, from.size(), from) == 0) {
+          result.append(to);
+          i += from.size();
+          mapped = true;
+          break;
+        }
+      }
+    }
+    if (!mapped) result.push_back(stripped[i++]);
+  }
+  return result;
 }
 
 }  // namespace leakmon

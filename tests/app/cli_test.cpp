@@ -1,6 +1,7 @@
 // The real leakmon binary: usage, keys, identifier files, scan, and config
 // errors, each with its exit code and message.
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
@@ -64,7 +65,7 @@ TEST_CASE("hash-ids writes hashes only, with a header naming format, scheme and 
   TempDir dir;
   MakeIds(dir);
   std::string ids = TempDir::Read(dir.File("ids.csv"));
-  CHECK(ids.rfind("#leakmon-identifiers format=1 scheme=hmac-sha256-v1 key=", 0) == 0);
+  CHECK(ids.rfind("#leakmon-identifiers format=2 scheme=hmac-sha256+siphash-v2 key=", 0) == 0);
   for (const char* plain : {"Matti", "matti", "Virtanen", "virtanen", "Example", "example", "Nightjar", "nightjar"}) {
     CHECK(ids.find(plain) == std::string::npos);
   }
@@ -81,7 +82,9 @@ TEST_CASE("hash-ids errors name the line, never the value") {
   };
   auto c = GENERATE(values<Case>({
       {"kind,value,ref\nemail,a@example.fi,P-1\nbogus,+358401234567,P-2\n",
-       "people.csv:3: unknown kind (known: email, name, term)"},
+       "people.csv:3: unknown kind (known: email, name, term, email_domain, phone, national_id, iban, payment_card)"},
+      {"kind,value,ref\nnational_id,secret-131052-308U,P-1\n", "people.csv:2: national_id: not"},
+      {"kind,value,ref\nphone,358401234567999,P-1\n", "people.csv:2: phone: not a"},
       {"kind,value,ref\nemail,secret-not-an-email,P-1\n",
        "people.csv:2: email: not an email address: needs exactly one @"},
       {"kind,value,ref\nname,Secret Person,Secret Person\n", "people.csv:2: ref must be an opaque id"},
@@ -192,4 +195,41 @@ TEST_CASE("crawl: config errors exit 2 naming the file and key") {
   auto missing = Leakmon({"crawl", "--config", "nope.toml"}, dir.path());
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("nope.toml: no such file") != std::string::npos);
+}
+
+TEST_CASE("hash-ids takes every kind and notes temporary HETUs by line; scan finds them") {
+  TempDir dir;
+  REQUIRE(Leakmon({"keygen", "--out", "k.key"}, dir.path()).exit_code == 0);
+  dir.Write("people.csv",
+            "kind,value,ref\n"
+            "name,Liisa Mäkinen,P-7\n"
+            "national_id,010594Y9032,P-7\n"
+            "phone,040 123 4567,P-7\n"
+            "iban,FI21 1234 5600 0007 85,P-8\n"
+            "payment_card,4111 1111 1111 1111,P-8\n"
+            "email_domain,example.fi,\n");
+  auto h = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.csv"}, dir.path());
+  REQUIRE(h.exit_code == 0);
+  CHECK(h.err.find("people.csv:3: Finnish temporary identity code") != std::string::npos);
+  CHECK(h.err.find("010594") == std::string::npos);
+  dir.Write("dump.txt", "MAKINEN Liisa;010594y9032;+358 40 123 4567\nx@mail.example.fi\n");
+  auto s = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "--format", "json", "dump.txt"}, dir.path());
+  REQUIRE(s.exit_code == 0);
+  std::map<std::string, nlohmann::json> by_kind;
+  std::size_t start = 0;
+  while (start < s.out.size()) {
+    std::size_t nl = s.out.find('\n', start);
+    auto j = nlohmann::json::parse(s.out.substr(start, nl - start));
+    by_kind[j["kind"].get<std::string>()] = j;
+    start = nl + 1;
+  }
+  REQUIRE(by_kind.size() == 4);
+  CHECK(by_kind["name"]["strength"] == "folded");
+  CHECK(by_kind["name"]["record"] == true);
+  CHECK(by_kind["national_id"]["severity"] == "critical");
+  CHECK(by_kind["phone"]["severity"] == "critical");
+  CHECK(by_kind["email_domain"]["severity"] == "low");
+  auto bad = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "--region", "ZZ", "dump.txt"}, dir.path());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("unknown phone region \"ZZ\"") != std::string::npos);
 }

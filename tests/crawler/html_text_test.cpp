@@ -96,3 +96,15 @@ TEST_CASE("DocumentText: HTML by type or sniff, everything else as text") {
   CHECK(*leakmon::DocumentText("<!DOCTYPE html><p>a</p>", "", limits) == "a\n");
   CHECK(*leakmon::DocumentText("{\"email\": \"a@b.fi\"}", "application/json", limits) == "{\"email\": \"a@b.fi\"}");
 }
+
+TEST_CASE("HTML attributes the matcher needs follow the visible text") {
+  auto r = ExtractHtml(
+      "<p>Contact <a href=\"mailto:matti%40example.fi\">me</a> or <a href=\"tel:+358401234567\">call</a>. "
+      "<span class=\"__cf_email__\" data-cfemail=\"42abcdef\">[email protected]</span></p>");
+  REQUIRE(r.ok());
+  CHECK(r->text.find("Contact me or call.") != std::string::npos);
+  CHECK(r->text.find("\nmailto:matti%40example.fi\n") != std::string::npos);
+  CHECK(r->text.find("\ntel:+358401234567\n") != std::string::npos);
+  CHECK(r->text.find("\ndata-cfemail=42abcdef\n") != std::string::npos);
+  CHECK(r->text.rfind("[email protected]") < r->text.find("mailto:"));  // visible text first
+}

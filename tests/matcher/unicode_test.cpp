@@ -1,6 +1,7 @@
 #include "matcher/unicode.h"
 
 #include <catch2/catch.hpp>
+#include <utf8proc.h>
 
 using leakmon::CanonicalWords;
 
@@ -44,4 +45,78 @@ TEST_CASE("Invalid UTF-8 and NUL bytes are repaired, never fatal") {
 TEST_CASE("Lowercase keeps sharp s, unlike case folding") {
   CHECK(leakmon::Lowercase("STRAßE@X.DE") == "straße@x.de");
   CHECK(leakmon::NfkcCasefold("STRAßE") == "strasse");
+}
+
+namespace {
+
+// The definition WordSplitter implements piece by piece: NFKC + case fold of
+// the whole text, then maximal runs of letters, digits and marks.
+std::vector<std::string> ReferenceWords(const std::string& text) {
+  std::string folded = leakmon::NfkcCasefold(text);
+  std::vector<std::string> out;
+  std::string cur;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(folded.size());
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) n = 1, cp = 0xFFFD;
+    auto cat = utf8proc_category(cp);
+    bool word = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LT ||
+                cat == UTF8PROC_CATEGORY_LM || cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_MN ||
+                cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME || cat == UTF8PROC_CATEGORY_ND ||
+                cat == UTF8PROC_CATEGORY_NL || cat == UTF8PROC_CATEGORY_NO;
+    if (word) {
+      cur.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+    p += n;
+    left -= n;
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("WordSplitter's fast paths give the same words as NFKC-casefolding the whole text") {
+  // Fragments that exercise every path: ASCII, Latin-1 letters and symbols,
+  // combining marks after ASCII and after Latin-1, fullwidth forms,
+  // ignorables, NBSP, sharp s, invalid bytes, digits with superscripts.
+  const std::vector<std::string> fragments = {
+      "Matti", "VIRTANEN", " ", ",", "-", "\n", "\xC3\xA4", "\xC3\x84", "\xC3\x96", "\xC3\xB6", "\xC3\x85",
+      "\xC3\x97", "\xC3\xB7", "\xC3\x9F", "a\xCC\x88", "\xC3\xA4\xCC\x81", "\xEF\xBC\xAD", "\xEF\xBD\x81",
+      "\xE2\x80\x8B", "\xC2\xAD", "\xC2\xA0", "\xC2\xB2", "\xE2\x85\xA0", "\xFF", "\xC3", "0", "42", "\xC5\x93",
+      "\xC3\xB8", "\xE1\xBA\x9E", "\xC4\xB0", "\xC7\x85", "\xEF\xAC\x81", "\xCE\xA3", "\xCF\x82"};
+  std::uint32_t seed = 12345;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    int parts = 1 + static_cast<int>(seed % 9);
+    for (int k = 0; k < parts; ++k) {
+      seed = seed * 1103515245u + 12345u;
+      text += fragments[(seed >> 8) % fragments.size()];
+    }
+    INFO(text);
+    REQUIRE(Words(text) == ReferenceWords(text));
+  }
+}
+
+TEST_CASE("Diacritic folding: the weaker name variant") {
+  struct Case {
+    std::string in;
+    std::string out;
+  };
+  auto c = GENERATE(values<Case>({
+      {"m\xC3\xA4kinen", "makinen"},
+      {"\xC3\xA5sa", "asa"},
+      {"s\xC3\xB8rensen", "sorensen"},   // ø -> o
+      {"\xC3\xA6sir", "aesir"},          // æ -> ae
+      {"m\xC3\xBCller", "muller"},
+      {"jos\xC3\xA9", "jose"},
+      {"virtanen", "virtanen"},
+  }));
+  CHECK(leakmon::FoldDiacritics(c.in) == c.out);
+  CHECK(leakmon::MayFold(c.in) == (c.in != c.out));
 }

@@ -1,0 +1,54 @@
+#include "matcher/phone.h"
+
+#include <phonenumbers/phonenumberutil.h>
+
+namespace leakmon {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+Result<PhoneCanonicalizer> PhoneCanonicalizer::Create(std::string_view default_region) {
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  std::string region(default_region);
+  int cc = util->GetCountryCodeForRegion(region);
+  if (cc == 0) {
+    return Status::InvalidArgument("unknown phone region \"" + region + "\" (expected an ISO 3166 code such as FI)");
+  }
+  PhoneCanonicalizer p;
+  p.region_ = region;
+  p.country_code_ = std::to_string(cc);
+  util->GetNddPrefixForRegion(region, true, &p.national_prefix_);
+  return p;
+}
+
+Result<std::string> PhoneCanonicalizer::Canonicalize(std::string_view value) const {
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  if (value.size() > 64) return Status::InvalidArgument("not a phone number: too long");
+  PhoneNumber number;
+  if (util->Parse(std::string(value), region_, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+    return Status::InvalidArgument("not a phone number");
+  }
+  if (!util->IsValidNumber(number)) return Status::InvalidArgument("not a valid phone number for its region");
+  std::string out;
+  util->Format(number, PhoneNumberUtil::E164, &out);
+  return out;
+}
+
+int PhoneCanonicalizer::Guesses(std::string_view digits, bool plus, std::string out[2]) const {
+  if (plus) {
+    out[0].assign("+").append(digits);
+    return 1;
+  }
+  if (digits.size() > 2 && digits[0] == '0' && digits[1] == '0') {
+    out[0].assign("+").append(digits.substr(2));
+    return 1;
+  }
+  int n = 0;
+  if (!national_prefix_.empty() && digits.substr(0, national_prefix_.size()) == national_prefix_) {
+    out[n++].assign("+").append(country_code_).append(digits.substr(national_prefix_.size()));
+  }
+  out[n++].assign("+").append(country_code_).append(digits);
+  return n;
+}
+
+}  // namespace leakmon

@@ -1,0 +1,191 @@
+#include "matcher/scan_text.h"
+
+#include <cstring>
+
+#include "matcher/unicode.h"
+
+namespace leakmon {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void AppendUtf8(std::string* out, std::uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+struct NamedEntity {
+  std::string_view name;
+  std::uint32_t cp;
+};
+constexpr NamedEntity kEntities[] = {
+    {"amp", '&'},      {"lt", '<'},     {"gt", '>'},        {"quot", '"'},   {"apos", '\''},   {"nbsp", 0xA0},
+    {"commat", '@'},   {"period", '.'}, {"plus", '+'},      {"hyphen", 0x2010}, {"dash", 0x2010}, {"minus", 0x2212},
+    {"lowbar", '_'},   {"num", '#'},    {"colon", ':'},     {"sol", '/'},    {"comma", ','},   {"lpar", '('},
+    {"rpar", ')'},     {"lsqb", '['},   {"rsqb", ']'},      {"lbrack", '['}, {"rbrack", ']'},  {"lcub", '{'},
+    {"rcub", '}'},     {"thinsp", 0x2009}, {"ensp", 0x2002}, {"emsp", 0x2003}, {"zwsp", 0x200B}, {"shy", 0xAD},
+    {"zwj", 0x200D},   {"zwnj", 0x200C}, {"auml", 0xE4},    {"Auml", 0xC4},  {"ouml", 0xF6},   {"Ouml", 0xD6},
+    {"aring", 0xE5},   {"Aring", 0xC5}, {"oslash", 0xF8},   {"Oslash", 0xD8}, {"aelig", 0xE6}, {"AElig", 0xC6},
+    {"uuml", 0xFC},    {"Uuml", 0xDC},  {"eacute", 0xE9},   {"Eacute", 0xC9}, {"szlig", 0xDF}, {"excl", '!'},
+    {"percnt", '%'},   {"equals", '='}, {"quest", '?'},     {"ast", '*'},    {"dollar", '$'},  {"bsol", '\\'},
+};
+
+// Decodes a character reference at text[i] == '&'. Returns its length, 0 if
+// there is none.
+std::size_t DecodeEntity(std::string_view text, std::size_t i, std::string* out) {
+  std::size_t semi = text.find(';', i + 1);
+  if (semi == std::string_view::npos || semi - i > 12 || semi == i + 1) return 0;
+  std::string_view body = text.substr(i + 1, semi - i - 1);
+  if (body[0] == '#') {
+    std::uint32_t cp = 0;
+    bool hex = body.size() > 1 && (body[1] == 'x' || body[1] == 'X');
+    std::string_view digits = body.substr(hex ? 2 : 1);
+    if (digits.empty() || digits.size() > 7) return 0;
+    for (char c : digits) {
+      int v = hex ? HexValue(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
+      if (v < 0) return 0;
+      cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
+    }
+    AppendUtf8(out, cp);
+    return semi - i + 1;
+  }
+  for (const NamedEntity& e : kEntities) {
+    if (e.name == body) {
+      AppendUtf8(out, e.cp);
+      return semi - i + 1;
+    }
+  }
+  return 0;
+}
+
+// Decodes \uXXXX (and a following low surrogate) at text[i] == '\'.
+std::size_t DecodeJsonEscape(std::string_view text, std::size_t i, std::string* out) {
+  auto hex4 = [&](std::size_t at, std::uint32_t* v) {
+    if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u') return false;
+    *v = 0;
+    for (std::size_t k = at + 2; k < at + 6; ++k) {
+      int h = HexValue(text[k]);
+      if (h < 0) return false;
+      *v = *v * 16 + static_cast<std::uint32_t>(h);
+    }
+    return true;
+  };
+  std::uint32_t cp;
+  if (!hex4(i, &cp)) return 0;
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    std::uint32_t lo;
+    if (hex4(i + 6, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+      AppendUtf8(out, 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00));
+      return 12;
+    }
+  }
+  AppendUtf8(out, cp);
+  return 6;
+}
+
+bool NeedsDecoding(std::string_view text) {
+  return std::memchr(text.data(), '&', text.size()) || std::memchr(text.data(), '%', text.size()) ||
+         std::memchr(text.data(), '\\', text.size());
+}
+
+// NFKC with the fast paths: ASCII, and Latin-1 letters (C3 80-BF) followed by
+// ASCII or by another such letter, are already NFKC and compose with nothing.
+std::string NfkcFast(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  auto latin1_at = [&](std::size_t k) { return k + 1 < n && s[k] == 0xC3 && s[k + 1] >= 0x80 && s[k + 1] <= 0xBF; };
+  while (i < n) {
+    std::size_t j = i;
+    while (j < n && s[j] < 0x80) ++j;
+    out.append(text.data() + i, j - i);
+    i = j;
+    if (i >= n) break;
+    if (latin1_at(i) && (i + 2 >= n || s[i + 2] < 0x80 || latin1_at(i + 2))) {
+      out.append(text.data() + i, 2);
+      i += 2;
+      continue;
+    }
+    // A segment for utf8proc: from the previous character if it is ASCII (a
+    // combining mark may attach to it) to the next pair of ASCII bytes.
+    std::size_t start = i;
+    if (start > 0 && s[start - 1] < 0x80 && !out.empty()) {
+      --start;
+      out.pop_back();
+    }
+    std::size_t end = i;
+    while (end < n && !(s[end] < 0x80 && (end + 1 >= n || s[end + 1] < 0x80))) ++end;
+    if (end < n) ++end;  // include the ASCII byte that ends it
+    out += Nfkc(text.substr(start, end - start));
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DecodeEscapes(std::string_view text) {
+  if (!NeedsDecoding(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    std::size_t j = i;
+    while (j < n && text[j] != '&' && text[j] != '%' && text[j] != '\\') ++j;
+    out.append(text.data() + i, j - i);
+    i = j;
+    if (i >= n) break;
+    std::size_t used = 0;
+    if (text[i] == '&') {
+      used = DecodeEntity(text, i, &out);
+    } else if (text[i] == '%') {
+      if (i + 2 < n) {
+        int hi = HexValue(text[i + 1]), lo = HexValue(text[i + 2]);
+        if (hi >= 0 && lo >= 0) {
+          int b = hi * 16 + lo;
+          if (b >= 0x20 && b < 0x7F) {
+            out.push_back(static_cast<char>(b));
+            used = 3;
+          }
+        }
+      }
+    } else {
+      used = DecodeJsonEscape(text, i, &out);
+    }
+    if (used == 0) {
+      out.push_back(text[i]);
+      used = 1;
+    }
+    i += used;
+  }
+  return out;
+}
+
+std::string PrepareScanText(std::string_view text) {
+  if (!NeedsDecoding(text)) return NfkcFast(text);
+  return NfkcFast(DecodeEscapes(text));
+}
+
+}  // namespace leakmon

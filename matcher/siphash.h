@@ -1,0 +1,75 @@
+// SipHash (Aumasson and Bernstein, 2012): a keyed 64-bit PRF for short
+// inputs. Header-only so the scanner's per-word calls inline.
+//
+// SipHash<2, 4> is SipHash-2-4, the reference parameters; SipHash<1, 3> is
+// the faster variant used for hash tables (Rust's HashMap). Verified against
+// the reference test vectors in tests/matcher/siphash_test.cpp.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace leakmon {
+
+struct SipKey {
+  std::uint64_t k0 = 0;
+  std::uint64_t k1 = 0;
+};
+
+namespace siphash_internal {
+
+inline std::uint64_t Rotl(std::uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
+
+struct State {
+  std::uint64_t v0, v1, v2, v3;
+  void Round() {
+    v0 += v1; v1 = Rotl(v1, 13); v1 ^= v0; v0 = Rotl(v0, 32);
+    v2 += v3; v3 = Rotl(v3, 16); v3 ^= v2;
+    v0 += v3; v3 = Rotl(v3, 21); v3 ^= v0;
+    v2 += v1; v1 = Rotl(v1, 17); v1 ^= v2; v2 = Rotl(v2, 32);
+  }
+};
+
+inline std::uint64_t Load64(const unsigned char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);  // little-endian hosts (x86-64, arm64)
+  return v;
+}
+
+}  // namespace siphash_internal
+
+template <int C, int D>
+std::uint64_t SipHash(const SipKey& key, std::string_view data) {
+  using siphash_internal::State;
+  State s{key.k0 ^ 0x736f6d6570736575ULL, key.k1 ^ 0x646f72616e646f6dULL, key.k0 ^ 0x6c7967656e657261ULL,
+          key.k1 ^ 0x7465646279746573ULL};
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  const std::size_t n = data.size();
+  const unsigned char* end = p + (n & ~std::size_t{7});
+  for (; p != end; p += 8) {
+    std::uint64_t m = siphash_internal::Load64(p);
+    s.v3 ^= m;
+    for (int i = 0; i < C; ++i) s.Round();
+    s.v0 ^= m;
+  }
+  std::uint64_t b = static_cast<std::uint64_t>(n) << 56;
+  switch (n & 7) {
+    case 7: b |= static_cast<std::uint64_t>(p[6]) << 48; [[fallthrough]];
+    case 6: b |= static_cast<std::uint64_t>(p[5]) << 40; [[fallthrough]];
+    case 5: b |= static_cast<std::uint64_t>(p[4]) << 32; [[fallthrough]];
+    case 4: b |= static_cast<std::uint64_t>(p[3]) << 24; [[fallthrough]];
+    case 3: b |= static_cast<std::uint64_t>(p[2]) << 16; [[fallthrough]];
+    case 2: b |= static_cast<std::uint64_t>(p[1]) << 8; [[fallthrough]];
+    case 1: b |= static_cast<std::uint64_t>(p[0]); break;
+    default: break;
+  }
+  s.v3 ^= b;
+  for (int i = 0; i < C; ++i) s.Round();
+  s.v0 ^= b;
+  s.v2 ^= 0xff;
+  for (int i = 0; i < D; ++i) s.Round();
+  return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+}  // namespace leakmon
