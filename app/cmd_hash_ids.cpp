@@ -102,9 +102,15 @@ int RunHashIds(const HashIdsArgs& args) {
   if (!file.ok()) return ReportError(file.status());
   Status s = WriteFileAtomic(args.out, *file, 0600);
   if (!s.ok()) return ReportError(s);
-  for (std::size_t line : totals.temporary_lines) {
+  // Temporary codes are valid, but worth a look: name the first lines.
+  const std::size_t shown = std::min<std::size_t>(totals.temporary_lines.size(), 10);
+  for (std::size_t i = 0; i < shown; ++i) {
     std::fprintf(stderr, "leakmon: note: %s:%zu: Finnish temporary identity code (individual number 900-999)\n",
-                 args.in.c_str(), line);
+                 args.in.c_str(), totals.temporary_lines[i]);
+  }
+  if (totals.temporary_lines.size() > shown) {
+    std::fprintf(stderr, "leakmon: note: %zu more Finnish temporary identity codes\n",
+                 totals.temporary_lines.size() - shown);
   }
   std::printf("wrote %zu identifiers to %s\n", totals.count, args.out.c_str());
   return kExitOk;

@@ -37,6 +37,8 @@ Result<LoadedIdentifiers> LoadIdentifiers(const std::string& key_path, const std
     return Status::IoError(ids_path + ": cannot open: " + std::strerror(errno));
   }
   IdentifierFileParser parser(ids_path, *out.hasher);
+  struct stat st;
+  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) parser.ExpectBytes(static_cast<std::size_t>(st.st_size));
   std::string chunk(1 << 20, '\0');
   std::size_t total = 0;
   for (;;) {

@@ -30,9 +30,9 @@ const char* const kFiller[] = {
     "Helsinki", "Espoo", "Tampere", "Turku", "Oulu", "Stockholm", "Göteborg", "Oslo", "Bergen", "visit",
     "doctor", "clinic", "appointment", "diagnosis", "prescription", "comment", "follow", "up", "week"};
 
-const char* const kStreets[] = {"Mannerheimintie", "Hämeentie", "Aleksanterinkatu", "Itäinen Pitkäkatu",
+const char* const kStreets[] = {"Mannerheimintie", "Hämeentie", "Aleksanterinkatu", "Pitkäkatu",
                                 "Kungsgatan", "Drottninggatan", "Storgata", "Tehtaankatu", "Pohjoisesplanadi",
-                                "Runeberginkatu", "Sörnäisten rantatie", "Åkerlundinkatu"};
+                                "Runeberginkatu", "Sörnäistenranta", "Åkerlundinkatu"};
 
 const char* const kDecoyDomains[] = {"example.com", "mail.ru", "protonmail.com", "yahoo.co.uk", "outlook.com",
                                      "web.de"};

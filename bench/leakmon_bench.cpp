@@ -180,6 +180,8 @@ int Run(int argc, char** argv) {
               "|---:|---:|---:|---:|\n| %.2f s | %.2f s | %.0f | %.0f |\n\n",
               scan_cpu, scan_wall, mb / scan_cpu, mb / (scan_cpu + load_cpu));
 
+  if (Arg(argc, argv, "--only", "") == "plain") return 0;  // for profiling
+
   // 3. grep -F -f on the same plain corpus (plaintext patterns).
   ChildUsage grep = RunChild({"grep", "-c", "-F", "-f", dir + "/patterns.txt", dir + "/plain.txt"});
   std::printf("## grep -F -f (plaintext patterns, same corpus)\n\n| grep CPU | grep peak RSS | leakmon end to end CPU | ratio |\n"

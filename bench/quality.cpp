@@ -22,7 +22,8 @@ QualityReport MeasureQuality(const CorpusOptions& options, std::size_t pages) {
   // As hash-ids does it.
   IdentifierSet ids;
   std::set<std::uint64_t> vocabulary;
-  CsvReader reader(gen.PeopleCsv());
+  const std::string people = gen.PeopleCsv();  // the reader keeps a view
+  CsvReader reader(people);
   std::vector<std::string> row;
   reader.Next(&row);  // header
   QualityReport report;

@@ -134,6 +134,10 @@ bool IsValidRef(std::string_view ref) {
 IdentifierFileParser::IdentifierFileParser(std::string source, const KeyedHasher& hasher)
     : source_(std::move(source)), hasher_(hasher) {}
 
+void IdentifierFileParser::ExpectBytes(std::size_t bytes) {
+  set_.Reserve(bytes / 100 + 16);  // a line is 100-200 bytes
+}
+
 Status IdentifierFileParser::Fail(const std::string& what) {
   error_ = Status::InvalidArgument(source_ + ":" + std::to_string(line_) + ": " + what);
   return error_;

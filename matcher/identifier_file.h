@@ -58,6 +58,10 @@ class IdentifierFileParser {
   // After a failure, later calls return the same error.
   Status Feed(std::string_view chunk);
 
+  // Optional: the input's size in bytes, so the set reserves its memory once
+  // instead of growing (and briefly holding two copies) while it loads.
+  void ExpectBytes(std::size_t bytes);
+
   // Ends the input and returns the finalized set.
   Result<IdentifierSet> Finish();
 

@@ -18,6 +18,7 @@ void IdentifierSet::Reserve(std::size_t n) {
   kinds_.reserve(n);
   hashes_.reserve(n);
   ref_offsets_.reserve(n + 1);
+  refs_.reserve(n * 8);
   entries_.reserve(n * 2);
 }
 
@@ -58,7 +59,7 @@ void IdentifierSet::Finalize() {
   entries_.erase(std::unique(entries_.begin(), entries_.end(),
                              [](const Entry& a, const Entry& b) { return a.tag == b.tag && (a.meta >> 3) == (b.meta >> 3); }),
                  entries_.end());
-  entries_.shrink_to_fit();
+  // No shrink_to_fit: it would copy, holding both buffers at the peak.
 
   // About two postings per bucket.
   index_bits_ = entries_.size() < 4 ? 0 : static_cast<unsigned>(std::bit_width(entries_.size() / 2));

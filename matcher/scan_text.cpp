@@ -183,6 +183,14 @@ std::string DecodeEscapes(std::string_view text) {
   return out;
 }
 
+std::string_view PrepareScanText(std::string_view text, std::string* storage) {
+  bool ascii = true;
+  for (unsigned char c : text) ascii &= c < 0x80;
+  if (ascii && !NeedsDecoding(text)) return text;
+  *storage = PrepareScanText(text);
+  return *storage;
+}
+
 std::string PrepareScanText(std::string_view text) {
   if (!NeedsDecoding(text)) return NfkcFast(text);
   return NfkcFast(DecodeEscapes(text));

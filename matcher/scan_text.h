@@ -21,6 +21,10 @@ namespace leakmon {
 
 std::string PrepareScanText(std::string_view text);
 
+// The same, without a copy when nothing changes (plain ASCII without
+// escapes): returns `text` itself, or a view of `*storage`.
+std::string_view PrepareScanText(std::string_view text, std::string* storage);
+
 // Only the decoding step (no NFKC): exposed for tests.
 std::string DecodeEscapes(std::string_view text);
 

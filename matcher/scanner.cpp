@@ -123,6 +123,18 @@ bool IsLocalChar(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
+// Calls fn(offset) for each byte `c` in `t` (memchr).
+template <class Fn>
+void ForEachByte(std::string_view t, char c, Fn&& fn) {
+  const char* base = t.data();
+  const char* end = base + t.size();
+  for (const char* p = base; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(end - p)));
+    if (!p) return;
+    fn(static_cast<std::size_t>(p - base));
+  }
+}
+
 struct Marker {
   std::size_t begin;
   std::size_t end;
@@ -206,12 +218,16 @@ void Scanner::Pass::Emails(std::string_view t) {
       if (std::size_t len = BracketWordAt(t, i, kAtWords)) markers.push_back({i, i + len, true});
     }
   }
-  // Bare " at " / " ät ": accepted only when the result is a valid address.
-  for (std::string_view bare : {" at ", " AT ", " At ", " \xC3\xA4t ", " \xC3\x84T ", " \xC3\x84t "}) {
-    for (std::size_t i = t.find(bare); i != std::string_view::npos; i = t.find(bare, i + 1)) {
-      markers.push_back({i, i + bare.size(), true});
+  // Bare " at " / " ät " (any case): accepted only when the result is a
+  // valid address. Found from their "t " / "T " ends.
+  ForEachByte(t, ' ', [&](std::size_t i) {
+    if (i + 3 < t.size() && Lower(t[i + 1]) == 'a' && Lower(t[i + 2]) == 't' && t[i + 3] == ' ') {
+      markers.push_back({i, i + 4, true});
+    } else if (i + 4 < t.size() && t[i + 1] == '\xC3' && (t[i + 2] == '\xA4' || t[i + 2] == '\x84') &&
+               Lower(t[i + 3]) == 't' && t[i + 4] == ' ') {
+      markers.push_back({i, i + 5, true});
     }
-  }
+  });
   std::sort(markers.begin(), markers.end(), [](const Marker& a, const Marker& b) { return a.begin < b.begin; });
 
   std::size_t consumed = 0;
@@ -265,8 +281,13 @@ void Scanner::Pass::Emails(std::string_view t) {
 }
 
 void Scanner::Pass::CloudflareEmails(std::string_view t) {
+  // Anchored on rarer bytes than memmem's first: '#' and "-cfemail".
   for (std::string_view marker : {std::string_view("data-cfemail"), std::string_view("email-protection#")}) {
-    for (std::size_t i = t.find(marker); i != std::string_view::npos; i = t.find(marker, i + 1)) {
+    const char anchor = marker.front() == 'd' ? '-' : '#';
+    const std::size_t anchor_at = marker.find(anchor);
+    ForEachByte(t, anchor, [&](std::size_t a) {
+      if (a < anchor_at || t.compare(a - anchor_at, marker.size(), marker) != 0) return;
+      const std::size_t i = a - anchor_at;
       std::size_t p = i + marker.size();
       if (marker.front() == 'd') {
         // data-cfemail="hex", also as escaped inside JSON or SQL strings.
@@ -282,19 +303,20 @@ void Scanner::Pass::CloudflareEmails(std::string_view t) {
         bytes.push_back(static_cast<char>(hi * 16 + lo));
         p += 2;
       }
-      if (bytes.size() < 2) continue;
+      if (bytes.size() < 2) return;
       std::string email;
       for (std::size_t k = 1; k < bytes.size(); ++k) email.push_back(static_cast<char>(bytes[k] ^ bytes[0]));
       Result<std::string> canon = CanonicalizeEmail(email);
-      if (!canon.ok()) continue;
+      if (!canon.ok()) return;
       Email(*canon);  // found or not, its domain counts for email_domain
       Domain(std::string_view(*canon).substr(canon->find('@') + 1));
-    }
+    });
   }
 }
 
 void Scanner::Pass::LinkHosts(std::string_view t) {
-  for (std::size_t i = t.find("://"); i != std::string_view::npos; i = t.find("://", i + 3)) {
+  ForEachByte(t, ':', [&](std::size_t i) {
+    if (t.compare(i, 3, "://") != 0) return;
     std::size_t b = i + 3, e = b;
     while (e < t.size() && e - b < 260 && t[e] != '/' && t[e] != '?' && t[e] != '#' && t[e] != ' ' &&
            t[e] != '"' && t[e] != '\'' && t[e] != '<' && t[e] != '>' && t[e] != '\n' && t[e] != '\t' &&
@@ -306,7 +328,7 @@ void Scanner::Pass::LinkHosts(std::string_view t) {
     if (std::size_t colon = host.find(':'); colon != std::string_view::npos) host = host.substr(0, colon);
     Result<std::string> canon = CanonicalizeDomain(host);
     if (canon.ok()) Domain(*canon);
-  }
+  });
 }
 
 void Scanner::Pass::Iban(std::string_view t, std::size_t start) {
@@ -484,12 +506,32 @@ void Scanner::Pass::Words(std::string_view t) {
     gram_hits.emplace_back(p.id, strength);
   };
 
+  // Words known to be outside the vocabulary, for this page only: most words
+  // of a page repeat, and a probe here is cheaper than a keyed hash.
+  struct Miss {
+    std::uint64_t a = 0, b = 0;
+    std::size_t len = 0;
+  };
+  std::vector<Miss> misses(4096);
   WordSplitter splitter;
   splitter.ForEach(t, [&](std::string_view w, std::size_t begin, std::size_t) {
     while (span < email_spans.size() && email_spans[span].end <= begin) ++span;
     if (span < email_spans.size() && email_spans[span].begin <= begin) {
       run = 0;
       return;
+    }
+    Miss* miss = nullptr;
+    if (w.size() <= 16) {
+      std::uint64_t a = 0, b = 0;
+      std::memcpy(&a, w.data(), std::min<std::size_t>(8, w.size()));
+      if (w.size() > 8) std::memcpy(&b, w.data() + 8, w.size() - 8);
+      std::uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ w.size();
+      miss = &misses[static_cast<std::size_t>(h >> 52)];
+      if (miss->len == w.size() && miss->a == a && miss->b == b) {
+        run = 0;
+        return;
+      }
+      *miss = Miss{a, b, 0};  // its length is set below if the word is a miss
     }
     bool in = ids.InVocabulary(s.hasher_.VocabTag(w));
     Slot& slot = ring[head % ring.size()];
@@ -500,6 +542,7 @@ void Scanner::Pass::Words(std::string_view t) {
       if (!in && slot.differs) in = ids.InVocabulary(s.hasher_.VocabTag(slot.folded_word));
     }
     if (!in) {
+      if (miss) miss->len = w.size();
       run = 0;
       return;
     }
@@ -544,7 +587,8 @@ Scanner::~Scanner() = default;
 std::vector<Match> Scanner::Scan(std::string_view text) const {
   if (text.size() > options_.max_text_bytes) text = text.substr(0, options_.max_text_bytes);
   if (ids_.size() == 0) return {};
-  const std::string t = PrepareScanText(text);
+  std::string storage;
+  const std::string_view t = PrepareScanText(text, &storage);
   Pass pass{*this, {}, {}, {}};
   if (ids_.HasKind(Kind::kEmail) || ids_.HasKind(Kind::kEmailDomain) || ids_.HasKind(Kind::kName)) {
     pass.Emails(t);

@@ -1,6 +1,7 @@
 #include "matcher/keyed_hash.h"
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <openssl/hmac.h>
 
 #include "common/sha256.h"
@@ -23,7 +24,7 @@ std::string Hmac(const std::string& key, const std::string& msg) {
 }
 }  // namespace
 
-TEST_CASE("Known answers of scheme hmac-sha256-v1") {
+TEST_CASE("Known answers of the exact keyed hash (unchanged since scheme hmac-sha256-v1)") {
   // Computed independently with Python's hmac module:
   //   kid = hmac.new(bytes(range(32)), b"leakmon/v1/identifier", sha256).digest()
   //   hmac.new(kid, value.encode(), sha256).hexdigest()
@@ -66,4 +67,28 @@ TEST_CASE("Key files round-trip and malformed keys are refused without echo") {
     REQUIRE_FALSE(r.ok());
     if (!bad.empty()) CHECK(r.status().message().find(bad) == std::string::npos);
   }
+}
+
+TEST_CASE("First-stage tags follow the documented subkey derivation (docs/matcher.md)") {
+  SecretKey key = TestKey();
+  KeyedHasher h(key);
+  std::string raw_key(reinterpret_cast<const char*>(key.bytes().data()), key.bytes().size());
+  auto subkey = [&](const std::string& label) {
+    std::string d = Hmac(raw_key, label);
+    leakmon::SipKey k;
+    std::memcpy(&k.k0, d.data(), 8);
+    std::memcpy(&k.k1, d.data() + 8, 8);
+    return k;
+  };
+  CHECK(h.Tag(leakmon::Kind::kEmail, "a@example.fi") ==
+        leakmon::SipHash<2, 4>(subkey("leakmon/v2/tag/email"), "a@example.fi"));
+  CHECK(h.Tag(leakmon::Kind::kPhone, "+358401234567") ==
+        leakmon::SipHash<2, 4>(subkey("leakmon/v2/tag/phone"), "+358401234567"));
+  CHECK(h.Tag(leakmon::Kind::kEmail, "x") != h.Tag(leakmon::Kind::kEmailDomain, "x"));  // per-kind subkeys
+  CHECK(h.WordTag("matti") == leakmon::SipHash<2, 4>(subkey("leakmon/v2/word"), "matti"));
+  CHECK(h.VocabTag("matti") == leakmon::SipHash<1, 3>(subkey("leakmon/v2/vocab"), "matti"));
+  // n-gram tags are ordered: "matti virtanen" and "virtanen matti" differ.
+  std::uint64_t m = h.WordTag("matti"), v = h.WordTag("virtanen");
+  CHECK(KeyedHasher::GramTag(KeyedHasher::Extend(m, v), 2) != KeyedHasher::GramTag(KeyedHasher::Extend(v, m), 2));
+  CHECK(KeyedHasher::GramTag(m, 1) != KeyedHasher::GramTag(m, 2));
 }
