@@ -197,7 +197,7 @@ TEST_CASE("crawl: config errors exit 2 naming the file and key") {
   CHECK(missing.err.find("nope.toml: no such file") != std::string::npos);
 }
 
-TEST_CASE("hash-ids takes every kind and notes temporary HETUs by line; scan finds them") {
+TEST_CASE("hash-ids takes every kind and notes temporary HETUs by line, and scan finds them") {
   TempDir dir;
   REQUIRE(Leakmon({"keygen", "--out", "k.key"}, dir.path()).exit_code == 0);
   dir.Write("people.csv",

@@ -188,7 +188,7 @@ TEST_CASE("Words of an email address are not also a name") {
   CHECK(Shared().Scan("matti.virtanen [at] example [dot] fi Matti Virtanen") == M{{"email:P-1", 1}, {"name:P-1", 1}});
 }
 
-TEST_CASE("Folded names are a weaker match; exact wins when both occur") {
+TEST_CASE("Folded names are a weaker match, and exact wins when both occur") {
   CHECK(Shared().Strengths("Liisa Makinen")["name:P-2"] == Strength::kFolded);
   CHECK(Shared().Strengths("Liisa Mäkinen")["name:P-2"] == Strength::kExact);
   CHECK(Shared().Strengths("Liisa Makinen, and Liisa Mäkinen")["name:P-2"] == Strength::kExact);
