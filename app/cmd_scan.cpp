@@ -13,7 +13,7 @@
 #include "app/page_findings.h"
 #include "app/secrets.h"
 #include "common/files.h"
-#include "crawler/html_text.h"
+#include "crawler/content.h"
 #include "matcher/scanner.h"
 
 namespace leakmon {

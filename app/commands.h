@@ -32,6 +32,9 @@ int RunScan(const ScanArgs& args);
 
 struct CrawlArgs {
   std::string config;
+  std::string max_runtime;      // "25m": start no fetch after this; empty: no limit
+  bool quiet = false;           // summary lines only for sites with news or problems
+  bool ignore_backoff = false;  // crawl sites that are backing off after failed runs
 };
 int RunCrawl(const CrawlArgs& args);
 

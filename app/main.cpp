@@ -19,7 +19,8 @@ namespace {
 constexpr const char* kExitCodesHelp =
     "Exit codes:\n"
     "  0  ok (also: another crawl was already running)\n"
-    "  1  runtime failure, e.g. Tor unreachable or database not writable\n"
+    "  1  runtime failure, e.g. Tor unreachable or not bootstrapped, database not\n"
+    "     writable, or the crawl was interrupted by SIGTERM/SIGINT (progress is kept)\n"
     "  2  usage error: bad command line, config, key or identifier file\n"
     "  3  crawl finished, but at least one site failed\n";
 
@@ -63,6 +64,12 @@ int Main(int argc, char** argv) {
   CrawlArgs crawl;
   CLI::App* crawl_cmd = app.add_subcommand("crawl", "Crawl the configured sites through Tor and record findings");
   crawl_cmd->add_option("--config", crawl.config, "leakmon.toml")->required();
+  crawl_cmd->add_option("--max-runtime", crawl.max_runtime,
+                        "Start no new fetch after this long (e.g. 1800, 25m, 2h); fetches in flight get "
+                        "[crawl] stop_grace_seconds, then the run ends cleanly and the next one resumes");
+  crawl_cmd->add_flag("-q,--quiet", crawl.quiet, "Print only sites with new findings or problems (for cron)");
+  crawl_cmd->add_flag("--ignore-backoff", crawl.ignore_backoff,
+                      "Also crawl sites that are skipped for a while after failing in several runs");
   crawl_cmd->footer(kExitCodesHelp);
 
   FindingsArgs findings;

@@ -16,7 +16,20 @@ class SystemClockImpl : public Clock {
   }
 };
 
+class SteadyClockImpl : public MonotonicClock {
+ public:
+  std::int64_t NowMs() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
 }  // namespace
+
+const MonotonicClock& SteadyClock() {
+  static const SteadyClockImpl clock;
+  return clock;
+}
 
 const Clock& SystemClock() {
   static const SystemClockImpl clock;
@@ -55,6 +68,25 @@ std::optional<std::int64_t> ParseDate(std::string_view text) {
   std::time_t t = ::timegm(&tm);
   if (t == static_cast<std::time_t>(-1)) return std::nullopt;
   return static_cast<std::int64_t>(t);
+}
+
+std::optional<std::int64_t> ParseDuration(std::string_view text) {
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  std::int64_t unit = 1;
+  switch (text.back()) {
+    case 's': unit = 1; text.remove_suffix(1); break;
+    case 'm': unit = 60; text.remove_suffix(1); break;
+    case 'h': unit = 3600; text.remove_suffix(1); break;
+    default: break;
+  }
+  if (text.empty()) return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  if (n <= 0 || n * unit > 30 * 24 * 3600) return std::nullopt;
+  return n * unit;
 }
 
 }  // namespace leakmon

@@ -143,6 +143,19 @@ void ReadSite(const toml::table& t, const std::string& file, std::size_t index, 
   r.Require("items");
   r.String("items", &site->items);
   r.Int("max_pages", &site->max_pages, 1, 1000000);
+  if (const toml::table* raw = r.Table("raw")) {
+    TableReader rr(*raw, file, "site[" + std::to_string(index) + "].raw", error);
+    rr.Require("match");
+    rr.String("match", &site->raw_match);
+    rr.Require("replace");
+    rr.String("replace", &site->raw_replace);
+    rr.Finish();
+  }
+  r.Int("concurrency", &site->concurrency, 1, 64);
+  r.Int("delay_ms", &site->delay_ms, 0, 3600000);
+  r.StringList("extra_hosts", &site->extra_hosts);
+  r.Bool("allow_clearnet", &site->allow_clearnet);
+  r.Int("recheck_hours", &site->recheck_hours, 0, 100000);
   r.Finish();
 }
 
@@ -229,12 +242,26 @@ Result<Config> ParseConfig(std::string_view text, const std::string& path) {
     TableReader r(*t, path, "crawl", &error);
     CrawlOptions& c = config.crawl;
     r.String("user_agent", &c.user_agent);
+    r.Int("concurrency", &c.concurrency, 1, 256);
     r.Int("connect_timeout_seconds", &c.connect_timeout_seconds, 1, 3600);
     r.Int("request_timeout_seconds", &c.request_timeout_seconds, 1, 86400);
+    r.Int("low_speed_bytes_per_second", &c.low_speed_bytes_per_second, 0, kMaxInt);
+    r.Int("low_speed_seconds", &c.low_speed_seconds, 1, 3600);
+    r.Int("max_attempts", &c.max_attempts, 1, 10);
+    r.Int("retry_base_ms", &c.retry_base_ms, 0, 3600000);
+    r.Int("retry_max_ms", &c.retry_max_ms, 0, 3600000);
+    r.Int("max_redirects", &c.max_redirects, 0, 5);
     r.Int("max_body_bytes", &c.max_body_bytes, 1024, kMaxInt);
+    r.Int("max_buffered_bytes", &c.max_buffered_bytes, 1024, kMaxInt);
     r.Int("max_text_bytes", &c.max_text_bytes, 1024, kMaxInt);
     r.Int("max_links_per_page", &c.max_links_per_page, 1, 10000000);
     r.Int("max_html_depth", &c.max_html_depth, 8, 100000);
+    r.Int("max_html_bytes", &c.max_html_bytes, 1024, kMaxInt);
+    r.Int("site_backoff_minutes", &c.site_backoff_minutes, 0, 100000);
+    r.Int("site_backoff_max_hours", &c.site_backoff_max_hours, 0, 100000);
+    r.Int("item_retry_runs", &c.item_retry_runs, 1, 1000);
+    r.Int("adapter_broken_runs", &c.adapter_broken_runs, 1, 1000);
+    r.Int("stop_grace_seconds", &c.stop_grace_seconds, 0, 3600);
     r.Finish();
   }
   if (const toml::table* t = top.Table("matcher")) {

@@ -53,19 +53,53 @@ struct IdentifierOptions {
 struct CrawlOptions {
   // User-Agent sent with every request: Tor Browser's, to blend in.
   std::string user_agent = "Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0";
+  // Fetches in flight at once, all sites together.
+  std::int64_t concurrency = 16;
   // Seconds to wait for the proxy to connect to the site. Tor's own SOCKS
   // timeout is 120 s; onion circuits often take 30-60 s.
   std::int64_t connect_timeout_seconds = 90;
   // Seconds one request may take in total, connection included.
   std::int64_t request_timeout_seconds = 180;
+  // A transfer slower than this many bytes per second...
+  std::int64_t low_speed_bytes_per_second = 512;
+  // ...for this many seconds is aborted (a slow drip).
+  std::int64_t low_speed_seconds = 60;
+  // Attempts per page within a run for transient errors (timeouts, Tor
+  // circuit failures, HTTP 429/5xx), the first included.
+  std::int64_t max_attempts = 3;
+  // Delay before the first retry; doubled for each further one, with jitter.
+  std::int64_t retry_base_ms = 2000;
+  // Cap on the retry delay.
+  std::int64_t retry_max_ms = 60000;
+  // Redirect hops followed per page (at most 5); each must stay on the site.
+  std::int64_t max_redirects = 5;
   // Bytes of (decoded) body kept per response; larger bodies are an error.
+  // Bytes received (compressed) are capped at the same value.
   std::int64_t max_body_bytes = 8 * 1024 * 1024;
+  // Response bodies held in memory at once across all fetches in flight;
+  // fetches beyond it are paused until memory is free.
+  std::int64_t max_buffered_bytes = 32 * 1024 * 1024;
   // Bytes of text extracted from one page; the rest is not scanned.
   std::int64_t max_text_bytes = 8 * 1024 * 1024;
   // Links taken from one page; the rest are ignored.
   std::int64_t max_links_per_page = 5000;
-  // HTML element nesting beyond which a page is refused (gumbo is quadratic).
+  // HTML nested deeper than this is read without gumbo (quadratic in depth).
   std::int64_t max_html_depth = 400;
+  // HTML larger than this is read without gumbo (22 bytes of tree per byte).
+  std::int64_t max_html_bytes = 2 * 1024 * 1024;
+  // A site down in consecutive runs is skipped: after 2 failed runs for
+  // this many minutes, doubling with each further failed run...
+  std::int64_t site_backoff_minutes = 60;
+  // ...up to this many hours.
+  std::int64_t site_backoff_max_hours = 24;
+  // Runs in which a failing item is tried before it is given up.
+  std::int64_t item_retry_runs = 3;
+  // Runs in a row in which a listing that used to yield items yields none
+  // before the site is reported as "adapter broken?".
+  std::int64_t adapter_broken_runs = 3;
+  // Seconds fetches in flight may still take after a stop (SIGTERM, SIGINT,
+  // --max-runtime) before they are cancelled.
+  std::int64_t stop_grace_seconds = 15;
 };
 
 struct MatcherOptions {
@@ -93,6 +127,24 @@ struct SiteOptions {
   std::string items;
   // Pages fetched per site per run, listings and items together.
   std::int64_t max_pages = 200;
+  // `raw = { match = "...", replace = "..." }`: an item URL matching
+  // raw_match (RE2) is fetched as its rewrite raw_replace (\\1 for groups),
+  // e.g. the plain-text variant of a paste. Empty: fetch the item URL.
+  std::string raw_match;
+  std::string raw_replace;
+  // Fetches in flight for this site at once.
+  std::int64_t concurrency = 4;
+  // Milliseconds between the starts of two requests to this site.
+  std::int64_t delay_ms = 0;
+  // Hosts besides the start URLs' that links and redirects may go to
+  // (mirrors). Clearnet hosts need allow_clearnet.
+  std::vector<std::string> extra_hosts;
+  // Allow start URLs and extra hosts off .onion. They still go through Tor.
+  bool allow_clearnet = false;
+  // Hours after which an item fetched before is fetched again (with
+  // If-None-Match / If-Modified-Since; unchanged content is not rescanned).
+  // 0: never; an item is fetched once.
+  std::int64_t recheck_hours = 0;
 };
 
 // One alert channel, [[alert]] (report/alert_channel.h). Alert traffic goes

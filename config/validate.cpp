@@ -112,9 +112,28 @@ Status ValidateConfig(const Config& c) {
       if (u->scheme != "http" && u->scheme != "https") {
         return Bad(c, key + ".start", "\"" + url + "\": only http and https are allowed");
       }
-      if (!IsV3OnionHost(u->host)) {
-        return Bad(c, key + ".start", "\"" + url + "\" is not on a v3 .onion host");
+      if (!IsV3OnionHost(u->host) && !s.allow_clearnet) {
+        return Bad(c, key + ".start",
+                   "\"" + url + "\" is not on a v3 .onion host (set allow_clearnet = true to crawl it, through Tor)");
       }
+    }
+    for (const std::string& host : s.extra_hosts) {
+      Result<UrlParts> u = ParseUrl("http://" + host + "/");
+      if (host.empty() || !u.ok() || u->host != host) {
+        return Bad(c, key + ".extra_hosts", "\"" + host + "\" is not a lowercase host name");
+      }
+      if (!IsV3OnionHost(host) && !s.allow_clearnet) {
+        return Bad(c, key + ".extra_hosts",
+                   "\"" + host + "\" is not a v3 .onion host (set allow_clearnet = true to allow it, through Tor)");
+      }
+    }
+    if (!s.raw_match.empty()) {
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      RE2 re(s.raw_match, opts);
+      if (!re.ok()) return Bad(c, key + ".raw.match", "pattern does not compile: " + re.error());
+      std::string error;
+      if (!re.CheckRewriteString(s.raw_replace, &error)) return Bad(c, key + ".raw.replace", error);
     }
     if (s.items.empty()) return Bad(c, key + ".items", "must not be empty");
     LEAKMON_RETURN_IF_ERROR(CheckPattern(c, key + ".items", s.items));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <curl/curl.h>
+#include <map>
+#include <optional>
 
 #include "crawler/fetch_error.h"
 
@@ -12,58 +14,141 @@ namespace {
 struct EasyDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
+struct MultiDeleter {
+  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
 using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
+using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
+using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
 
-// Per-transfer state the write callback fills.
-struct Sink {
-  std::string* body = nullptr;
-  std::size_t cap = 0;
-  bool over_cap = false;
-  bool out_of_memory = false;
+// The memory budget shared by all transfers (see curl_fetcher.h).
+struct Budget {
+  std::int64_t share = 0;  // bytes a transfer may hold without a large slot
+  int slots = 1;           // large slots
+  int slots_in_use = 0;
+  std::int64_t buffered = 0;
+  std::int64_t peak = 0;
 };
 
-// libcurl write callback. Returning fewer bytes than given aborts the
-// transfer with CURLE_WRITE_ERROR. No exception may leave this function.
+// One transfer's state; the callbacks get it as their user pointer.
+struct Transfer {
+  std::uint64_t tag = 0;
+  EasyPtr easy;
+  SlistPtr headers;
+  std::string url;
+  std::string body;
+  std::int64_t cap = 0;
+  Budget* budget = nullptr;
+  bool large = false;  // holds a large slot
+  bool paused = false;
+  bool over_cap = false;
+  bool wire_over_cap = false;
+  bool out_of_memory = false;
+  char errbuf[CURL_ERROR_SIZE] = {};
+};
+
+// libcurl write callback, given decoded bytes. Returning fewer bytes than
+// given aborts the transfer (CURLE_WRITE_ERROR); CURL_WRITEFUNC_PAUSE
+// keeps the bytes in libcurl until the transfer is unpaused. No exception
+// may leave this function.
 extern "C" size_t WriteBody(char* data, size_t size, size_t nmemb, void* userp) {
-  auto* sink = static_cast<Sink*>(userp);
-  size_t n = size * nmemb;
-  if (sink->body->size() + n > sink->cap) {
-    sink->over_cap = true;
+  auto* t = static_cast<Transfer*>(userp);
+  const std::size_t n = size * nmemb;
+  const auto after = static_cast<std::int64_t>(t->body.size() + n);
+  if (after > t->cap) {
+    t->over_cap = true;
     return 0;
+  }
+  Budget& b = *t->budget;
+  if (!t->large && after > b.share) {
+    if (b.slots_in_use >= b.slots) {
+      t->paused = true;
+      return CURL_WRITEFUNC_PAUSE;
+    }
+    t->large = true;
+    ++b.slots_in_use;
   }
   try {
-    sink->body->append(data, n);
+    t->body.append(data, n);
   } catch (...) {
-    sink->out_of_memory = true;
+    t->out_of_memory = true;
     return 0;
   }
+  b.buffered += static_cast<std::int64_t>(n);
+  b.peak = std::max(b.peak, b.buffered);
   return n;
 }
 
-// Every option the crawler relies on, each result checked. A failure here
-// means the request could leave the proxy or escape a bound: refuse.
-Status ApplyCurlOptions(CURL* c, const CurlFetcherOptions& o) {
-  auto check = [](CURLcode rc, const char* what) {
-    if (rc == CURLE_OK) return Status::Ok();
-    return Status::Internal(std::string("libcurl refused ") + what + ": " + curl_easy_strerror(rc));
-  };
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_PROXY, o.proxy.c_str()), "CURLOPT_PROXY"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_NOPROXY, ""), "CURLOPT_NOPROXY"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https"), "CURLOPT_PROTOCOLS_STR"));
-  LEAKMON_RETURN_IF_ERROR(
-      check(curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "CURLOPT_REDIR_PROTOCOLS_STR"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L), "CURLOPT_FOLLOWLOCATION"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L), "CURLOPT_MAXREDIRS"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_USERAGENT, o.user_agent.c_str()), "CURLOPT_USERAGENT"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(o.connect_timeout_seconds)),
-                                "CURLOPT_CONNECTTIMEOUT"));
-  LEAKMON_RETURN_IF_ERROR(
-      check(curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(o.request_timeout_seconds)), "CURLOPT_TIMEOUT"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""), "CURLOPT_ACCEPT_ENCODING"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L), "CURLOPT_NOSIGNAL"));
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody), "CURLOPT_WRITEFUNCTION"));
-  // No cookies, no .netrc, no proxy credentials from the environment.
-  LEAKMON_RETURN_IF_ERROR(check(curl_easy_setopt(c, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED)), "CURLOPT_NETRC"));
+// libcurl progress callback: `dlnow` counts bytes received before decoding.
+extern "C" int CheckReceived(void* userp, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(userp);
+  if (dlnow > t->cap) {
+    t->wire_over_cap = true;
+    return 1;  // abort: CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
+}
+
+Status Check(CURLcode rc, const char* what) {
+  if (rc == CURLE_OK) return Status::Ok();
+  return Status::Internal(std::string("libcurl refused ") + what + ": " + curl_easy_strerror(rc));
+}
+
+#define LEAKMON_SETOPT(c, opt, value) LEAKMON_RETURN_IF_ERROR(Check(curl_easy_setopt(c, opt, value), #opt))
+
+// The settings every transfer shares, applied once to a template handle
+// that each transfer duplicates. A failure here means a request could leave
+// the proxy or escape a bound: refuse to crawl.
+Status ApplyBaseOptions(CURL* c, const CurlFetcherOptions& o) {
+  LEAKMON_SETOPT(c, CURLOPT_PROXY, o.proxy.c_str());
+  LEAKMON_SETOPT(c, CURLOPT_NOPROXY, "");
+  LEAKMON_SETOPT(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  LEAKMON_SETOPT(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  LEAKMON_SETOPT(c, CURLOPT_FOLLOWLOCATION, 0L);
+  LEAKMON_SETOPT(c, CURLOPT_USERAGENT, o.user_agent.c_str());
+  LEAKMON_SETOPT(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(o.connect_timeout_seconds));
+  LEAKMON_SETOPT(c, CURLOPT_TIMEOUT, static_cast<long>(o.request_timeout_seconds));
+  LEAKMON_SETOPT(c, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(o.low_speed_bytes_per_second));
+  LEAKMON_SETOPT(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.low_speed_seconds));
+  LEAKMON_SETOPT(c, CURLOPT_ACCEPT_ENCODING, "gzip, deflate, br");
+  LEAKMON_SETOPT(c, CURLOPT_NOSIGNAL, 1L);
+  LEAKMON_SETOPT(c, CURLOPT_WRITEFUNCTION, WriteBody);
+  LEAKMON_SETOPT(c, CURLOPT_XFERINFOFUNCTION, CheckReceived);
+  LEAKMON_SETOPT(c, CURLOPT_NOPROGRESS, 0L);
+  // No cookies are enabled (no CURLOPT_COOKIEFILE); no .netrc credentials.
+  LEAKMON_SETOPT(c, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
+  return Status::Ok();
+}
+
+// What this request adds to the template: URL, credentials, headers and
+// the transfer's own state for the callbacks.
+Status ApplyRequestOptions(Transfer* t, const FetchRequest& r) {
+  CURL* c = t->easy.get();
+  LEAKMON_SETOPT(c, CURLOPT_URL, r.url.c_str());
+  const char* user = r.socks_username.empty() ? nullptr : r.socks_username.c_str();
+  const char* pass = r.socks_username.empty() ? nullptr : r.socks_password.c_str();
+  LEAKMON_SETOPT(c, CURLOPT_PROXYUSERNAME, user);
+  LEAKMON_SETOPT(c, CURLOPT_PROXYPASSWORD, pass);
+  // Tor Browser's request headers, so that requests blend in.
+  std::vector<std::string> lines = {
+      "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+      "Accept-Language: en-US,en;q=0.5"};
+  if (!r.etag.empty()) lines.push_back("If-None-Match: " + r.etag);
+  if (!r.last_modified.empty()) lines.push_back("If-Modified-Since: " + r.last_modified);
+  for (const std::string& line : lines) {
+    if (line.find_first_of("\r\n") != std::string::npos) return Status::InvalidArgument("header with a line break");
+    curl_slist* next = curl_slist_append(t->headers.get(), line.c_str());
+    if (!next) return Status::Internal("out of memory for request headers");
+    if (!t->headers) t->headers.reset(next);
+  }
+  LEAKMON_SETOPT(c, CURLOPT_HTTPHEADER, t->headers.get());
+  LEAKMON_SETOPT(c, CURLOPT_WRITEDATA, t);
+  LEAKMON_SETOPT(c, CURLOPT_XFERINFODATA, t);
+  LEAKMON_SETOPT(c, CURLOPT_PRIVATE, t);
+  LEAKMON_SETOPT(c, CURLOPT_ERRORBUFFER, t->errbuf);
   return Status::Ok();
 }
 
@@ -92,22 +177,126 @@ std::string Lower(std::string s) {
   return s;
 }
 
-}  // namespace
-
-SocksCredentials SiteCredentials(const std::string& site_name, const std::string& run_nonce) {
-  SocksCredentials c;
-  c.username = ("leakmon/" + site_name).substr(0, 255);
-  c.password = run_nonce.substr(0, 255);
-  return c;
+std::string Header(CURL* c, const char* name) {
+  curl_header* h = nullptr;
+  if (curl_easy_header(c, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h || !h->value) return "";
+  std::string v = h->value;
+  return v.size() > 512 || v.find_first_of("\r\n") != std::string::npos ? "" : v;
 }
+
+// Fills `r` from a finished transfer.
+void Finish(Transfer& t, CURLcode rc, FetchResponse* r) {
+  CURL* c = t.easy.get();
+  r->url = t.url;
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  r->http_status = status;
+  char* ct = nullptr;
+  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r->content_type = Lower(ct);
+  curl_off_t wire = 0;
+  if (curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &wire) == CURLE_OK) r->wire_bytes = wire;
+
+  if (rc != CURLE_OK) {
+    std::string detail = t.errbuf[0] ? t.errbuf : curl_easy_strerror(rc);
+    switch (rc) {
+      case CURLE_COULDNT_CONNECT:
+      case CURLE_COULDNT_RESOLVE_PROXY: r->error_kind = "proxy_unreachable"; break;
+      case CURLE_PROXY: {
+        long px = CURLPX_OK;
+        curl_easy_getinfo(c, CURLINFO_PROXY_ERROR, &px);
+        r->error_kind = ProxyErrorKind(px, detail);
+        break;
+      }
+      case CURLE_OPERATION_TIMEDOUT:
+        r->error_kind = detail.rfind("Operation too slow", 0) == 0 ? "too_slow" : "timeout";
+        break;
+      case CURLE_UNSUPPORTED_PROTOCOL: r->error_kind = "protocol"; break;
+      case CURLE_BAD_CONTENT_ENCODING: r->error_kind = "content"; break;
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CONNECT_ERROR:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_CIPHER:
+      case CURLE_SSL_CACERT_BADFILE: r->error_kind = "tls"; break;
+      case CURLE_WRITE_ERROR:
+      case CURLE_ABORTED_BY_CALLBACK:
+        if (t.over_cap || t.wire_over_cap) {
+          r->error_kind = "too_large";
+          detail = std::string(t.over_cap ? "decoded" : "received") + " body larger than " + std::to_string(t.cap) +
+                   " bytes";
+        } else {
+          r->error_kind = "transfer";
+          detail = t.out_of_memory ? "out of memory" : detail;
+        }
+        break;
+      default: r->error_kind = "transfer"; break;
+    }
+    r->error = detail;
+    return;
+  }
+  r->etag = Header(c, "ETag");
+  r->last_modified = Header(c, "Last-Modified");
+  if (status >= 200 && status <= 299) {
+    r->body = std::move(t.body);
+    return;
+  }
+  if (status == 304) return;
+  if (status >= 300 && status <= 399) {
+    char* location = nullptr;
+    if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) {
+      r->location = location;
+      return;
+    }
+  }
+  r->error_kind = "http";
+  r->error = "HTTP " + std::to_string(status);
+}
+
+}  // namespace
 
 struct CurlFetcher::Impl {
   CurlFetcherOptions options;
-  EasyPtr easy;
+  MultiPtr multi;
+  EasyPtr base;  // the template every transfer duplicates
+  Budget budget;
+  std::map<std::uint64_t, std::unique_ptr<Transfer>> transfers;
+  std::vector<FetchDone> failed_to_start;  // returned by the next Wait()
+
+  void Release(Transfer& t) {
+    budget.buffered -= static_cast<std::int64_t>(t.body.size());
+    if (t.large) --budget.slots_in_use;
+    t.large = false;
+  }
+
+  // Unpauses transfers, oldest first, while large slots are free.
+  void ResumePaused() {
+    for (auto& [tag, t] : transfers) {
+      if (budget.slots_in_use >= budget.slots) break;
+      if (!t->paused) continue;
+      t->paused = false;
+      curl_easy_pause(t->easy.get(), CURLPAUSE_CONT);  // may call WriteBody, which may pause again
+    }
+  }
+
+  void Collect(std::vector<FetchDone>* done) {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      FetchDone d;
+      d.tag = t->tag;
+      Release(*t);
+      Finish(*t, msg->data.result, &d.response);
+      curl_multi_remove_handle(multi.get(), msg->easy_handle);
+      transfers.erase(d.tag);
+      done->push_back(std::move(d));
+    }
+  }
 };
 
 CurlFetcher::CurlFetcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-CurlFetcher::~CurlFetcher() = default;
+
+CurlFetcher::~CurlFetcher() { CancelAll(); }
 
 Result<std::unique_ptr<CurlFetcher>> CurlFetcher::Create(const CurlFetcherOptions& options) {
   if (options.proxy.rfind("socks5h://", 0) != 0) {
@@ -115,81 +304,67 @@ Result<std::unique_ptr<CurlFetcher>> CurlFetcher::Create(const CurlFetcherOption
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->easy.reset(curl_easy_init());
-  if (!impl->easy) return Status::Internal("curl_easy_init failed");
-  LEAKMON_RETURN_IF_ERROR(ApplyCurlOptions(impl->easy.get(), options));
+  impl->multi.reset(curl_multi_init());
+  impl->base.reset(curl_easy_init());
+  if (!impl->multi || !impl->base) return Status::Internal("libcurl failed to initialize");
+  LEAKMON_RETURN_IF_ERROR(ApplyBaseOptions(impl->base.get(), options));
+  const std::int64_t cap = std::max<std::int64_t>(1, options.max_body_bytes);
+  const std::int64_t transfers = std::max<std::int64_t>(1, options.max_transfers);
+  impl->budget.share = std::clamp<std::int64_t>(options.max_buffered_bytes / (2 * transfers), 16 * 1024, cap);
+  impl->budget.slots = static_cast<int>(
+      std::max<std::int64_t>(1, (options.max_buffered_bytes - impl->budget.share * transfers) / cap));
   return std::unique_ptr<CurlFetcher>(new CurlFetcher(std::move(impl)));
 }
 
-FetchResponse CurlFetcher::Fetch(const FetchRequest& request) {
-  FetchResponse r;
-  r.url = request.url;
-  CURL* c = impl_->easy.get();
-  Sink sink;
-  sink.body = &r.body;
-  sink.cap = static_cast<std::size_t>(impl_->options.max_body_bytes);
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  const char* user = request.socks_username.empty() ? nullptr : request.socks_username.c_str();
-  const char* pass = request.socks_username.empty() ? nullptr : request.socks_password.c_str();
-  bool set_ok = curl_easy_setopt(c, CURLOPT_URL, request.url.c_str()) == CURLE_OK &&
-                curl_easy_setopt(c, CURLOPT_PROXYUSERNAME, user) == CURLE_OK &&
-                curl_easy_setopt(c, CURLOPT_PROXYPASSWORD, pass) == CURLE_OK &&
-                curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink) == CURLE_OK &&
-                curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
-  if (!set_ok) {
-    r.error_kind = "protocol";
-    r.error = "libcurl refused the URL";
-    return r;
+void CurlFetcher::Start(std::uint64_t tag, const FetchRequest& request) {
+  auto t = std::make_unique<Transfer>();
+  t->tag = tag;
+  t->url = request.url;
+  t->cap = impl_->options.max_body_bytes;
+  t->budget = &impl_->budget;
+  t->easy.reset(curl_easy_duphandle(impl_->base.get()));
+  Status s = t->easy ? ApplyRequestOptions(t.get(), request) : Status::Internal("curl_easy_duphandle failed");
+  if (s.ok() && curl_multi_add_handle(impl_->multi.get(), t->easy.get()) != CURLM_OK) {
+    s = Status::Internal("curl_multi_add_handle failed");
   }
-  CURLcode rc = curl_easy_perform(c);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, nullptr);
-
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  r.http_status = status;
-  char* ct = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = Lower(ct);
-  char* eff = nullptr;
-  if (curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) r.url = eff;
-
-  if (rc != CURLE_OK) {
-    std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    switch (rc) {
-      case CURLE_COULDNT_CONNECT:
-      case CURLE_COULDNT_RESOLVE_PROXY:
-        r.error_kind = "proxy_unreachable";
-        break;
-      case CURLE_PROXY: {
-        long px = CURLPX_OK;
-        curl_easy_getinfo(c, CURLINFO_PROXY_ERROR, &px);
-        r.error_kind = ProxyErrorKind(px, detail);
-        break;
-      }
-      case CURLE_OPERATION_TIMEDOUT: r.error_kind = "timeout"; break;
-      case CURLE_TOO_MANY_REDIRECTS: r.error_kind = "redirect"; break;
-      case CURLE_UNSUPPORTED_PROTOCOL: r.error_kind = "protocol"; break;
-      case CURLE_WRITE_ERROR:
-        if (sink.over_cap) {
-          r.error_kind = "too_large";
-          detail = "body larger than " + std::to_string(sink.cap) + " bytes";
-        } else {
-          r.error_kind = "transfer";
-          detail = "out of memory";
-        }
-        break;
-      default: r.error_kind = "transfer"; break;
-    }
-    r.error = detail;
-    r.body.clear();
-    return r;
+  if (!s.ok()) {
+    FetchDone d;
+    d.tag = tag;
+    d.response.url = request.url;
+    d.response.error_kind = "protocol";
+    d.response.error = s.message();
+    impl_->failed_to_start.push_back(std::move(d));
+    return;
   }
-  if (status < 200 || status > 299) {
-    r.error_kind = "http";
-    r.error = "HTTP " + std::to_string(status);
-    r.body.clear();
-  }
-  return r;
+  impl_->transfers[tag] = std::move(t);
 }
+
+std::vector<FetchDone> CurlFetcher::Wait(int timeout_ms) {
+  std::vector<FetchDone> done = std::move(impl_->failed_to_start);
+  impl_->failed_to_start.clear();
+  int running = 0;
+  curl_multi_perform(impl_->multi.get(), &running);
+  impl_->Collect(&done);
+  if (done.empty()) {
+    curl_multi_poll(impl_->multi.get(), nullptr, 0, std::max(0, timeout_ms), nullptr);
+    curl_multi_perform(impl_->multi.get(), &running);
+    impl_->Collect(&done);
+  }
+  impl_->ResumePaused();
+  return done;
+}
+
+void CurlFetcher::CancelAll() {
+  for (auto& [tag, t] : impl_->transfers) {
+    impl_->Release(*t);
+    curl_multi_remove_handle(impl_->multi.get(), t->easy.get());
+  }
+  impl_->transfers.clear();
+  impl_->failed_to_start.clear();
+}
+
+std::size_t CurlFetcher::active() const { return impl_->transfers.size() + impl_->failed_to_start.size(); }
+
+std::int64_t CurlFetcher::peak_buffered_bytes() const { return impl_->budget.peak; }
 
 }  // namespace leakmon

@@ -34,7 +34,7 @@ constexpr ErrorKind kKinds[] = {
     {"http", "the site answered with an HTTP error status", false},
     {"too_large", "the body exceeded max_body_bytes", false},
     {"redirect", "more redirects than max_redirects", false},
-    {"redirect_scope", "a redirect left the site's hosts or went to another protocol", false},
+    {"out_of_scope", "a redirect or raw URL outside the site's hosts, or not http/https", false},
     {"protocol", "a URL or redirect with a protocol other than http/https", false},
     {"content", "the content could not be read (type, size or encoding)", false},
     {"interrupted", "the run stopped before the fetch finished", false},

@@ -1,13 +1,23 @@
-// Fetcher: how the crawler gets a page. The crawler's only door to the
+// Fetcher: how the crawler gets pages. The crawler's only door to the
 // network, kept behind an interface so tests can swap in fakes and fault
 // injectors.
 //
-// Fetch() never throws and never fails as a whole: transport errors, HTTP
-// errors and limit breaches all come back inside the FetchResponse, with an
-// error kind the crawler records against the page.
+// Asynchronous: Start() hands over a request and returns at once; Wait()
+// returns the fetches that have finished since, each exactly once, with
+// the tag given to Start(). Fetches never fail as a whole: transport
+// errors, HTTP errors and limit breaches all come back inside the
+// FetchResponse, with an error kind (fetch_error.h).
+//
+// A Fetcher follows no redirect: a 3xx response with a Location comes back
+// as it is (ok(), `location` set) and the caller decides whether to follow.
+//
+// Not thread-safe: one thread calls every method.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace leakmon {
 
@@ -29,24 +39,50 @@ struct FetchRequest {
   // no authentication.
   std::string socks_username;
   std::string socks_password;
+  // Validators from an earlier fetch, sent as If-None-Match and
+  // If-Modified-Since; empty: not sent.
+  std::string etag;
+  std::string last_modified;
 };
 
 struct FetchResponse {
-  std::string url;           // the URL fetched (after redirects)
-  long http_status = 0;      // 0 when no HTTP response arrived
-  std::string content_type;  // as sent, lowercase; may be empty
-  std::string body;          // decoded body, at most the configured cap
-  // Empty on success. Otherwise one of the kinds in fetch_error.h.
+  std::string url;            // the URL fetched
+  long http_status = 0;       // 0 when no HTTP response arrived
+  std::string content_type;   // as sent, lowercase; may be empty
+  std::string body;           // decoded body, at most the configured cap; empty unless 2xx
+  std::string etag;           // response validators, as sent; may be empty
+  std::string last_modified;
+  std::string location;       // 3xx: the redirect target, resolved against `url`
+  std::int64_t wire_bytes = 0;  // body bytes received before decoding
+  // Empty when an HTTP exchange completed with 2xx, 304, or a 3xx with a
+  // Location. Otherwise one of the kinds in fetch_error.h.
   std::string error_kind;
   std::string error;  // one line for people; never page content
 
   bool ok() const { return error_kind.empty(); }
 };
 
+struct FetchDone {
+  std::uint64_t tag = 0;
+  FetchResponse response;
+};
+
 class Fetcher {
  public:
   virtual ~Fetcher() = default;
-  virtual FetchResponse Fetch(const FetchRequest& request) = 0;
+  // Starts fetching `request`; its response comes out of a later Wait().
+  virtual void Start(std::uint64_t tag, const FetchRequest& request) = 0;
+  // Waits up to `timeout_ms` until at least one fetch finishes and returns
+  // every finished one (possibly none). Sleeps the timeout when idle.
+  virtual std::vector<FetchDone> Wait(int timeout_ms) = 0;
+  // Aborts every unfinished fetch; none of them is ever returned.
+  virtual void CancelAll() = 0;
+  // Fetches started and not yet returned by Wait().
+  virtual std::size_t active() const = 0;
 };
+
+// Start() then Wait() until that fetch is done: for one-off callers and
+// tests. Must not be used while other fetches are active.
+FetchResponse FetchOne(Fetcher& fetcher, const FetchRequest& request);
 
 }  // namespace leakmon

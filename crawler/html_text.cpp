@@ -4,6 +4,9 @@
 #include <cctype>
 #include <gumbo.h>
 #include <memory>
+#include <optional>
+
+#include "crawler/charset.h"
 
 namespace leakmon {
 namespace {
@@ -157,26 +160,146 @@ bool NeverNests(std::string_view name) {
   return false;
 }
 
-// Text between tags, each tag replaced by a space: the degraded extraction
-// for documents too deep for gumbo.
-std::string TextOutsideTags(std::string_view html, std::size_t max_bytes, bool* truncated) {
-  std::string out;
-  bool in_tag = false;
-  for (char c : html) {
-    if (out.size() >= max_bytes) {
-      *truncated = true;
-      break;
-    }
-    if (in_tag) {
-      if (c == '>') in_tag = false;
-    } else if (c == '<') {
-      in_tag = true;
-      if (!out.empty() && out.back() != ' ') out.push_back(' ');
-    } else {
-      out.push_back(c);
+// Decodes the character reference starting at s[0] == '&' into `out`;
+// returns the bytes consumed (0: not a reference we know, copy the '&').
+std::size_t DecodeEntity(std::string_view s, std::string* out) {
+  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", " "},
+      {"auml;", "\xC3\xA4"}, {"ouml;", "\xC3\xB6"}, {"uuml;", "\xC3\xBC"}, {"aring;", "\xC3\xA5"},
+      {"Auml;", "\xC3\x84"}, {"Ouml;", "\xC3\x96"}, {"Uuml;", "\xC3\x9C"}, {"Aring;", "\xC3\x85"},
+      {"eacute;", "\xC3\xA9"}, {"szlig;", "\xC3\x9F"}};
+  for (const auto& [name, value] : kNamed) {
+    if (s.substr(1, name.size()) == name) {
+      out->append(value);
+      return name.size() + 1;
     }
   }
-  return out;
+  if (s.size() < 4 || s[1] != '#') return 0;
+  bool hex = s[2] == 'x' || s[2] == 'X';
+  std::size_t i = hex ? 3 : 2;
+  char32_t cp = 0;
+  std::size_t digits = 0;
+  for (; i < s.size() && digits < 7; ++i, ++digits) {
+    char c = s[i];
+    int v = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (v < 0) break;
+    cp = cp * (hex ? 16 : 10) + static_cast<char32_t>(v);
+  }
+  if (digits == 0 || i >= s.size() || s[i] != ';') return 0;
+  AppendUtf8(cp == 0 ? char32_t{0xFFFD} : cp, out);
+  return i + 1;
+}
+
+// The value of attribute `name` in the tag text `tag` (between '<' and
+// '>'), entity-decoded; nullopt if absent.
+std::optional<std::string> Attribute(std::string_view tag, std::string_view name) {
+  std::size_t i = 0;
+  while (i < tag.size() && !std::isspace(static_cast<unsigned char>(tag[i]))) ++i;  // the tag name
+  while (i < tag.size()) {
+    while (i < tag.size() && (std::isspace(static_cast<unsigned char>(tag[i])) || tag[i] == '/')) ++i;
+    std::size_t key_start = i;
+    while (i < tag.size() && tag[i] != '=' && !std::isspace(static_cast<unsigned char>(tag[i])) && tag[i] != '/') ++i;
+    std::string_view key = tag.substr(key_start, i - key_start);
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+    std::string_view value;
+    if (i < tag.size() && tag[i] == '=') {
+      ++i;
+      while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+      if (i < tag.size() && (tag[i] == '"' || tag[i] == '\'')) {
+        char q = tag[i++];
+        std::size_t end = tag.find(q, i);
+        if (end == std::string_view::npos) end = tag.size();
+        value = tag.substr(i, end - i);
+        i = end + 1;
+      } else {
+        std::size_t v_start = i;
+        while (i < tag.size() && !std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+        value = tag.substr(v_start, i - v_start);
+      }
+    }
+    if (key.empty()) {
+      ++i;
+      continue;
+    }
+    bool same = key.size() == name.size();
+    for (std::size_t k = 0; same && k < key.size(); ++k) {
+      same = std::tolower(static_cast<unsigned char>(key[k])) == name[k];
+    }
+    if (same) {
+      std::string decoded;
+      for (std::size_t k = 0; k < value.size(); ++k) {
+        std::size_t used = value[k] == '&' ? DecodeEntity(value.substr(k), &decoded) : 0;
+        if (used == 0) {
+          decoded.push_back(value[k]);
+        } else {
+          k += used - 1;
+        }
+      }
+      return decoded;
+    }
+  }
+  return std::nullopt;
+}
+
+// The degraded extraction, one linear pass without a tree: text between
+// tags (each tag a word break, <script>/<style> contents and comments
+// skipped, common character references decoded) and the href of every <a>
+// and <area>. Used for documents too deep or too large for gumbo.
+void LinearHtml(std::string_view html, const HtmlLimits& limits, HtmlContent* out) {
+  auto room = [&] { return out->text.size() < limits.max_text_bytes; };
+  const std::size_t n = html.size();
+  std::size_t i = 0;
+  while (i < n) {
+    char c = html[i];
+    if (c == '&') {
+      std::size_t used = room() ? DecodeEntity(html.substr(i), &out->text) : 0;
+      if (used == 0 && room()) out->text.push_back('&');
+      i += std::max<std::size_t>(used, 1);
+    } else if (c != '<') {
+      std::size_t next = std::min(html.find_first_of("<&", i), n);
+      std::size_t take = std::min(next - i, limits.max_text_bytes - std::min(limits.max_text_bytes, out->text.size()));
+      if (take < next - i) out->text_truncated = true;
+      out->text.append(html.substr(i, take));
+      i = next;
+    } else if (html.compare(i, 4, "<!--") == 0) {
+      std::size_t end = html.find("-->", i + 4);
+      i = end == std::string_view::npos ? n : end + 3;
+    } else {
+      std::size_t end = html.find('>', i);
+      if (end == std::string_view::npos) end = n;
+      std::string_view tag = html.substr(i + 1, end - i - 1);
+      std::string name;
+      for (char t : tag.substr(0, 8)) {
+        if (!std::isalnum(static_cast<unsigned char>(t))) break;
+        name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(t))));
+      }
+      if (room() && !out->text.empty() && out->text.back() != ' ') out->text.push_back(' ');
+      i = end + 1;
+      if (name == "a" || name == "area") {
+        if (std::optional<std::string> href = Attribute(tag, "href")) {
+          if (out->links.size() < limits.max_links) {
+            out->links.push_back(std::move(*href));
+          } else {
+            out->links_truncated = true;
+          }
+        }
+      } else if (name == "script" || name == "style") {
+        // Skip to the matching end tag, case-insensitively.
+        std::string close = "</" + name;
+        std::size_t j = i;
+        for (; j + close.size() <= n; ++j) {
+          bool match = true;
+          for (std::size_t k = 0; match && k < close.size(); ++k) {
+            match = std::tolower(static_cast<unsigned char>(html[j + k])) == close[k];
+          }
+          if (match) break;
+        }
+        i = j;
+      }
+    }
+    if (!room() && i < n) out->text_truncated = true;
+  }
 }
 
 }  // namespace
@@ -221,10 +344,10 @@ Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits)
     return Status::LimitExceeded("HTML document of " + std::to_string(html.size()) + " bytes exceeds " +
                                  std::to_string(limits.max_input_bytes));
   }
-  if (EstimateHtmlDepth(html) > limits.max_depth) {
+  if (html.size() > limits.max_gumbo_bytes || EstimateHtmlDepth(html) > limits.max_depth) {
     HtmlContent degraded;
     degraded.degraded = true;
-    degraded.text = TextOutsideTags(html, limits.max_text_bytes, &degraded.text_truncated);
+    LinearHtml(html, limits, &degraded);
     return degraded;
   }
   GumboOutputPtr output(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
@@ -243,16 +366,6 @@ bool LooksLikeHtml(std::string_view body) {
     if (head.find(marker) != std::string::npos) return true;
   }
   return false;
-}
-
-Result<std::string> DocumentText(std::string_view body, std::string_view content_type, const HtmlLimits& limits,
-                                 std::vector<std::string>* links) {
-  bool html = content_type.find("html") != std::string_view::npos || (content_type.empty() && LooksLikeHtml(body));
-  if (!html) return std::string(body.substr(0, limits.max_text_bytes));
-  Result<HtmlContent> content = ExtractHtml(body, limits);
-  if (!content.ok()) return content.status();
-  if (links) *links = std::move(content->links);
-  return std::move(content->text);
 }
 
 }  // namespace leakmon

@@ -12,10 +12,14 @@
 //
 // Every input is bounded (HtmlLimits): input larger than max_input_bytes is
 // refused with kLimitExceeded; text and links beyond their caps are dropped
-// and flagged. A linear pre-scan estimates the nesting depth; deeper
-// documents are not given to gumbo but reduced to their text between tags
-// (`degraded`), so a hostile page still gets scanned in linear time. The
-// tree is walked iteratively, so nesting cannot overflow the stack.
+// and flagged. gumbo's time and memory grow with nesting and markup (22
+// bytes of tree per byte of dense tags; quadratic in depth), so documents
+// larger than max_gumbo_bytes or nested deeper than max_depth (a linear
+// pre-scan estimates it) are not given to gumbo: one linear pass takes the
+// text between tags and the hrefs of <a>/<area> instead (`degraded`). A
+// hostile page is still scanned, in linear time. gumbo's tree is walked
+// iteratively, so nesting cannot overflow the stack. Input must be UTF-8
+// (charset.h decodes pages first).
 #pragma once
 
 #include <cstddef>
@@ -34,12 +38,14 @@ struct HtmlLimits {
   // Element nesting beyond which gumbo is not run: its tree building is
   // quadratic in depth (1 MB of nested tags takes minutes).
   std::size_t max_depth = 400;
+  // Larger documents take the linear path instead of gumbo.
+  std::size_t max_gumbo_bytes = 2 * 1024 * 1024;
 };
 
 struct HtmlContent {
   std::string text;
-  // True when the document nested deeper than max_depth: gumbo was skipped
-  // and the text is the bytes outside tags, with no links.
+  // True when gumbo was skipped (too deep or too large): text and links
+  // come from the linear pass.
   bool degraded = false;
   std::vector<std::string> links;
   bool text_truncated = false;
@@ -55,12 +61,5 @@ std::size_t EstimateHtmlDepth(std::string_view html);
 
 // A cheap sniff of the first bytes: does this look like an HTML document?
 bool LooksLikeHtml(std::string_view body);
-
-// The text leakmon scans for a document body: HTML (by `content_type`, or
-// sniffed when that is empty) reduced to its text, with its links stored in
-// `links` if given; anything else (text/plain, JSON) taken as text, capped
-// at max_text_bytes. Shared by `scan` (local files) and the crawler.
-Result<std::string> DocumentText(std::string_view body, std::string_view content_type, const HtmlLimits& limits,
-                                 std::vector<std::string>* links = nullptr);
 
 }  // namespace leakmon

@@ -124,6 +124,35 @@ CREATE TABLE alert_attempts (
   error        TEXT
 );
 )sql",
+    // 3 -> 4: the crawler's frontier, validators for rechecks, site health.
+    R"sql(
+ALTER TABLE sites ADD COLUMN next_attempt_at INTEGER;
+ALTER TABLE site_runs ADD COLUMN status TEXT;
+ALTER TABLE site_runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE site_runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;
+UPDATE site_runs SET status = CASE WHEN up THEN 'up' ELSE 'down' END;
+ALTER TABLE pages ADD COLUMN last_ok_at INTEGER;
+ALTER TABLE pages ADD COLUMN etag TEXT;
+ALTER TABLE pages ADD COLUMN last_modified TEXT;
+ALTER TABLE pages ADD COLUMN item_links INTEGER;
+ALTER TABLE pages ADD COLUMN empty_runs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN ever_yielded INTEGER NOT NULL DEFAULT 0;
+UPDATE pages SET last_ok_at = last_fetched_at WHERE http_status BETWEEN 200 AND 299 AND error_kind IS NULL;
+CREATE TABLE frontier (
+  site_id       INTEGER NOT NULL REFERENCES sites(id),
+  url           TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('listing', 'item')),
+  discovered_at INTEGER NOT NULL,
+  failed_runs   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (site_id, url)
+);
+CREATE TABLE listing_yields (
+  run_id     INTEGER NOT NULL REFERENCES runs(id),
+  page_id    INTEGER NOT NULL REFERENCES pages(id),
+  item_links INTEGER NOT NULL,
+  PRIMARY KEY (run_id, page_id)
+);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

@@ -13,7 +13,7 @@
 
 namespace leakmon {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Sets WAL mode, synchronous=NORMAL and foreign keys, then migrates.
 Status PrepareDatabase(Database& db);

@@ -1,6 +1,7 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "storage/outbox.h"
 #include "storage/schema.h"
@@ -41,11 +42,85 @@ Result<std::int64_t> Store::UpsertSite(const std::string& name, std::int64_t now
 }
 
 Result<bool> Store::ItemFetched(std::int64_t site_id, const std::string& url) {
+  LEAKMON_ASSIGN_OR_RETURN(ItemState item, Item(site_id, url));
+  return item.fetched;
+}
+
+Result<ItemState> Store::Item(std::int64_t site_id, const std::string& url) {
+  ItemState item;
+  {
+    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT last_ok_at, content_sha256, etag, last_modified FROM pages "
+        "WHERE site_id = ? AND url = ? AND role = 'item' AND last_ok_at IS NOT NULL"));
+    st.Bind(1, site_id).Bind(2, url);
+    LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row) {
+      item.fetched = true;
+      item.last_ok_at = st.ColumnInt(0);
+      item.content_sha256 = st.ColumnText(1);
+      item.etag = st.ColumnText(2);
+      item.last_modified = st.ColumnText(3);
+    }
+  }
   LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-      "SELECT 1 FROM pages WHERE site_id = ? AND url = ? AND role = 'item' "
-      "AND http_status BETWEEN 200 AND 299 AND error_kind IS NULL"));
+      "SELECT failed_runs FROM frontier WHERE site_id = ? AND url = ? AND role = 'item'"));
   st.Bind(1, site_id).Bind(2, url);
-  return st.Step();
+  LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row) item.failed_runs = st.ColumnInt(0);
+  return item;
+}
+
+Status Store::AddToFrontier(std::int64_t site_id, PageRole role, const std::vector<std::string>& urls,
+                            std::int64_t now) {
+  if (urls.empty()) return Status::Ok();
+  Transaction tx(db_);
+  LEAKMON_RETURN_IF_ERROR(tx.status());
+  LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+      "INSERT INTO frontier (site_id, url, role, discovered_at) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (site_id, url) DO NOTHING"));
+  for (const std::string& url : urls) {
+    st.Reset();
+    st.Bind(1, site_id).Bind(2, url).Bind(3, PageRoleName(role)).Bind(4, now);
+    LEAKMON_RETURN_IF_ERROR(st.Run());
+  }
+  return tx.Commit();
+}
+
+Result<Backlog> Store::FrontierBacklog(std::int64_t site_id, std::int64_t max_failed_runs) {
+  LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+      "SELECT url, role FROM frontier WHERE site_id = ? AND (role = 'listing' OR failed_runs < ?) ORDER BY rowid"));
+  st.Bind(1, site_id).Bind(2, max_failed_runs);
+  Backlog backlog;
+  for (;;) {
+    LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    (st.ColumnText(1) == "listing" ? backlog.listings : backlog.items).push_back(st.ColumnText(0));
+  }
+  return backlog;
+}
+
+Status Store::AdvanceFrontier(const PageRecord& p) {
+  const bool leaves = p.error_kind.empty() || p.role == PageRole::kListing;
+  LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+      leaves ? "DELETE FROM frontier WHERE site_id = ? AND url = ?"
+             : "UPDATE frontier SET failed_runs = failed_runs + 1 WHERE site_id = ? AND url = ?"));
+  return st.Bind(1, p.site_id).Bind(2, p.url).Run();
+}
+
+Status Store::RecordListingYield(std::int64_t run_id, std::int64_t page_id, std::int64_t item_links) {
+  {
+    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "INSERT OR REPLACE INTO listing_yields (run_id, page_id, item_links) VALUES (?, ?, ?)"));
+    LEAKMON_RETURN_IF_ERROR(st.Bind(1, run_id).Bind(2, page_id).Bind(3, item_links).Run());
+  }
+  // empty_runs counts the runs without items since the listing last had
+  // some; it only starts once the listing has ever had items.
+  LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
+UPDATE pages SET item_links = ?1,
+  empty_runs = CASE WHEN ?1 > 0 THEN 0 ELSE empty_runs + ever_yielded END,
+  ever_yielded = CASE WHEN ?1 > 0 THEN 1 ELSE ever_yielded END
+WHERE id = ?2)sql"));
+  return st.Bind(1, item_links).Bind(2, page_id).Run();
 }
 
 Result<std::int64_t> Store::RecordPage(std::int64_t run_id, const PageRecord& p,
@@ -53,29 +128,40 @@ Result<std::int64_t> Store::RecordPage(std::int64_t run_id, const PageRecord& p,
   Transaction tx(db_);
   LEAKMON_RETURN_IF_ERROR(tx.status());
   std::optional<std::string> error_kind, error;
+  std::optional<std::int64_t> ok_at;
   if (!p.error_kind.empty()) {
     error_kind = p.error_kind;
     error = p.error;
+  } else {
+    ok_at = p.fetched_at;
   }
   {
+    // Validators are those of the last successful fetch. The page's
+    // assessment changes only when its content was scanned: a failed fetch
+    // or unchanged content (a recheck) keeps the last one.
+    const bool assessed = p.error_kind.empty() && !p.unchanged;
     LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
 INSERT INTO pages (site_id, url, role, first_fetched_at, last_fetched_at, http_status, content_sha256,
-                   bytes, error_kind, error, severity, distinct_refs, record_refs)
-VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                   bytes, error_kind, error, severity, distinct_refs, record_refs, last_ok_at, etag, last_modified)
+VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
 ON CONFLICT (site_id, url) DO UPDATE SET
-  severity = excluded.severity,
-  distinct_refs = excluded.distinct_refs,
-  record_refs = excluded.record_refs,
+  severity = CASE WHEN ?16 THEN excluded.severity ELSE severity END,
+  distinct_refs = CASE WHEN ?16 THEN excluded.distinct_refs ELSE distinct_refs END,
+  record_refs = CASE WHEN ?16 THEN excluded.record_refs ELSE record_refs END,
   last_fetched_at = excluded.last_fetched_at,
   fetch_count = fetch_count + 1,
   http_status = excluded.http_status,
   content_sha256 = coalesce(excluded.content_sha256, content_sha256),
   bytes = excluded.bytes,
   error_kind = excluded.error_kind,
-  error = excluded.error)sql"));
+  error = excluded.error,
+  last_ok_at = coalesce(excluded.last_ok_at, last_ok_at),
+  etag = CASE WHEN excluded.last_ok_at IS NULL THEN etag ELSE excluded.etag END,
+  last_modified = CASE WHEN excluded.last_ok_at IS NULL THEN last_modified ELSE excluded.last_modified END)sql"));
     st.Bind(1, p.site_id).Bind(2, p.url).Bind(3, PageRoleName(p.role)).Bind(4, p.fetched_at)
         .BindOptional(5, p.http_status).BindOptional(6, p.content_sha256).Bind(7, p.bytes).BindOptional(8, error_kind).BindOptional(9, error)
-        .BindOptional(10, p.severity).Bind(11, p.distinct_refs).Bind(12, p.record_refs);
+        .BindOptional(10, p.severity).Bind(11, p.distinct_refs).Bind(12, p.record_refs)
+        .BindOptional(13, ok_at).Bind(14, p.etag).Bind(15, p.last_modified).Bind(16, std::int64_t{assessed});
     LEAKMON_RETURN_IF_ERROR(st.Run());
   }
   std::int64_t page_id;
@@ -86,6 +172,8 @@ ON CONFLICT (site_id, url) DO UPDATE SET
     if (!row) return Status::Internal("page row vanished after upsert");
     page_id = st.ColumnInt(0);
   }
+  LEAKMON_RETURN_IF_ERROR(AdvanceFrontier(p));
+  if (p.item_links) LEAKMON_RETURN_IF_ERROR(RecordListingYield(run_id, page_id, *p.item_links));
   std::vector<std::int64_t> fresh_ids;
   if (!findings.empty()) {
     if (!p.content_sha256) return Status::Internal("findings without content digest");
@@ -124,25 +212,96 @@ ON CONFLICT (page_id, kind, hash, ref) DO NOTHING)sql"));
 Status Store::RecordSiteRun(std::int64_t run_id, std::int64_t site_id, const SiteRunTotals& t, std::int64_t now) {
   Transaction tx(db_);
   LEAKMON_RETURN_IF_ERROR(tx.status());
+  const char* status = t.skipped ? "skipped" : t.up ? "up" : "down";
   {
     LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
-        "INSERT OR REPLACE INTO site_runs (run_id, site_id, pages, errors, new_findings, item_links, up) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT OR REPLACE INTO site_runs (run_id, site_id, pages, errors, new_findings, item_links, up, status, "
+        "retries, interrupted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     LEAKMON_RETURN_IF_ERROR(st.Bind(1, run_id).Bind(2, site_id).Bind(3, t.pages).Bind(4, t.errors)
                                 .Bind(5, t.new_findings).Bind(6, t.item_links).Bind(7, std::int64_t{t.up})
+                                .Bind(8, status).Bind(9, t.retries).Bind(10, std::int64_t{t.interrupted})
                                 .Run());
   }
-  {
+  if (!t.skipped) {
     LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
         t.up ? "UPDATE sites SET last_run_at = ?1, last_success_at = ?1, consecutive_failures = 0, "
-               "last_error = NULL WHERE id = ?2"
+               "last_error = NULL, next_attempt_at = NULL WHERE id = ?2"
              : "UPDATE sites SET last_run_at = ?1, consecutive_failures = consecutive_failures + 1, "
-               "last_error = ?3 WHERE id = ?2"));
+               "last_error = ?3, next_attempt_at = ?4 WHERE id = ?2"));
     st.Bind(1, now).Bind(2, site_id);
-    if (!t.up) st.Bind(3, t.last_error);
+    if (!t.up) st.Bind(3, t.last_error).BindOptional(4, t.next_attempt_at);
     LEAKMON_RETURN_IF_ERROR(st.Run());
   }
   return tx.Commit();
+}
+
+Result<std::vector<SiteHealthRecord>> Store::SiteHealthReport(std::int64_t item_retry_runs,
+                                                        std::int64_t adapter_broken_runs, int history_runs) {
+  std::vector<SiteHealthRecord> out;
+  std::vector<std::int64_t> ids;
+  {
+    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+        "SELECT id, name, last_run_at, last_success_at, consecutive_failures, last_error, next_attempt_at "
+        "FROM sites ORDER BY name"));
+    for (;;) {
+      LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      SiteHealthRecord h;
+      ids.push_back(st.ColumnInt(0));
+      h.name = st.ColumnText(1);
+      if (!st.ColumnIsNull(2)) h.last_run_at = st.ColumnInt(2);
+      if (!st.ColumnIsNull(3)) h.last_success_at = st.ColumnInt(3);
+      h.consecutive_failures = st.ColumnInt(4);
+      h.last_error = st.ColumnText(5);
+      if (!st.ColumnIsNull(6)) h.next_attempt_at = st.ColumnInt(6);
+      out.push_back(std::move(h));
+    }
+  }
+  LEAKMON_ASSIGN_OR_RETURN(Statement runs, db_.Prepare(
+      "SELECT status, interrupted, item_links FROM site_runs WHERE site_id = ? ORDER BY run_id DESC LIMIT ?"));
+  LEAKMON_ASSIGN_OR_RETURN(Statement counts, db_.Prepare(R"sql(
+SELECT (SELECT count(*) FROM pages WHERE site_id = ?1),
+       (SELECT count(*) FROM frontier WHERE site_id = ?1 AND role = 'item' AND failed_runs < ?2),
+       (SELECT count(*) FROM frontier WHERE site_id = ?1 AND role = 'item' AND failed_runs >= ?2),
+       (SELECT count(*) FROM findings f JOIN pages p ON p.id = f.page_id WHERE p.site_id = ?1))sql"));
+  LEAKMON_ASSIGN_OR_RETURN(Statement broken, db_.Prepare(
+      "SELECT url FROM pages WHERE site_id = ? AND role = 'listing' AND ever_yielded = 1 AND empty_runs >= ? "
+      "ORDER BY url"));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    SiteHealthRecord& h = out[i];
+    runs.Reset();
+    runs.Bind(1, ids[i]).Bind(2, std::int64_t{history_runs});
+    bool latest = true;
+    for (;;) {
+      LEAKMON_ASSIGN_OR_RETURN(bool row, runs.Step());
+      if (!row) break;
+      std::string status = runs.ColumnText(0);
+      char c = status == "up" ? 'U' : status == "skipped" ? 'S' : 'D';
+      if (runs.ColumnInt(1) != 0) c = static_cast<char>(std::tolower(c));
+      h.history.insert(h.history.begin(), c);
+      if (latest && status != "skipped") {
+        h.last_item_links = runs.ColumnInt(2);
+        latest = false;
+      }
+    }
+    counts.Reset();
+    counts.Bind(1, ids[i]).Bind(2, item_retry_runs);
+    LEAKMON_ASSIGN_OR_RETURN(bool row, counts.Step());
+    if (row) {
+      h.pages = counts.ColumnInt(0);
+      h.pending_items = counts.ColumnInt(1);
+      h.given_up_items = counts.ColumnInt(2);
+      h.findings = counts.ColumnInt(3);
+    }
+    broken.Reset();
+    broken.Bind(1, ids[i]).Bind(2, adapter_broken_runs);
+    for (;;) {
+      LEAKMON_ASSIGN_OR_RETURN(bool more, broken.Step());
+      if (!more) break;
+      h.broken_listings.push_back(broken.ColumnText(0));
+    }
+  }
+  return out;
 }
 
 Result<std::vector<FindingRow>> Store::ListFindings(const FindingFilter& filter) {

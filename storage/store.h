@@ -27,7 +27,7 @@ struct PageRecord {
   PageRole role = PageRole::kItem;
   std::int64_t fetched_at = 0;
   std::optional<std::int64_t> http_status;     // none when no response arrived
-  std::optional<std::string> content_sha256;   // hex; none when no body was kept
+  std::optional<std::string> content_sha256;   // hex; none when no body was kept (the last digest stays)
   std::int64_t bytes = 0;
   std::string error_kind;  // empty when the fetch succeeded
   std::string error;       // human-readable; never page content
@@ -35,6 +35,13 @@ struct PageRecord {
   std::optional<std::string> severity;  // "low", "high", "critical"
   std::int64_t distinct_refs = 0;       // distinct refs among the findings
   std::int64_t record_refs = 0;         // refs that make a record match
+  std::string etag;           // response validators, for rechecks; may be empty
+  std::string last_modified;
+  // Listings fetched successfully: the item links found on the page.
+  std::optional<std::int64_t> item_links;
+  // A recheck found the content the page had (304, or the same SHA-256):
+  // it was not scanned again, and the page keeps its severity and refs.
+  bool unchanged = false;
 };
 
 struct FindingRecord {
@@ -59,8 +66,50 @@ struct SiteRunTotals {
   std::int64_t errors = 0;
   std::int64_t new_findings = 0;
   std::int64_t item_links = 0;  // item links the listings yielded
+  std::int64_t retries = 0;
   bool up = false;              // at least one listing fetched successfully
+  bool skipped = false;         // not crawled: backing off after failed runs
+  bool interrupted = false;     // the run stopped before the site was done
   std::string last_error;       // when !up
+  // When a down site may be tried again; none: next run.
+  std::optional<std::int64_t> next_attempt_at;
+};
+
+// Frontier work an earlier run discovered and did not finish, oldest first.
+struct Backlog {
+  std::vector<std::string> listings;
+  std::vector<std::string> items;  // excluding items given up
+};
+
+// What is known of one item page.
+struct ItemState {
+  bool fetched = false;            // fetched successfully at least once
+  std::int64_t last_ok_at = 0;
+  std::string content_sha256;
+  std::string etag;
+  std::string last_modified;
+  std::int64_t failed_runs = 0;    // runs in which it failed and was not fetched since
+};
+
+// A site's health, for `leakmon sites` and the run's skip decisions.
+struct SiteHealthRecord {
+  std::string name;
+  std::optional<std::int64_t> last_run_at;
+  std::optional<std::int64_t> last_success_at;
+  std::int64_t consecutive_failures = 0;
+  std::string last_error;
+  std::optional<std::int64_t> next_attempt_at;  // skipped until then
+  // Last runs, oldest first: U up, D down, S skipped; lowercase when the
+  // run was interrupted before the site was done.
+  std::string history;
+  std::int64_t last_item_links = 0;  // item links the last run's listings yielded
+  std::int64_t pages = 0;            // pages recorded
+  std::int64_t pending_items = 0;    // in the frontier, not fetched yet
+  std::int64_t given_up_items = 0;   // failed in too many runs
+  std::int64_t findings = 0;
+  // Listings that used to yield items and yielded none in the last
+  // adapter_broken_runs runs: the site's layout probably changed.
+  std::vector<std::string> broken_listings;
 };
 
 struct FindingRow {
@@ -102,16 +151,40 @@ class Store {
   // True when `url` of `site_id` was fetched before with a 2xx response.
   Result<bool> ItemFetched(std::int64_t site_id, const std::string& url);
 
+  // What is known of the item at `url` of `site_id`.
+  Result<ItemState> Item(std::int64_t site_id, const std::string& url);
+
+  // Keeps `urls` in the frontier of `site_id` until they are fetched
+  // (RecordPage removes them). URLs already there keep their place.
+  Status AddToFrontier(std::int64_t site_id, PageRole role, const std::vector<std::string>& urls,
+                       std::int64_t now);
+
+  // The frontier of `site_id`: items with fewer than `max_failed_runs`
+  // failed runs, and listings.
+  Result<Backlog> FrontierBacklog(std::int64_t site_id, std::int64_t max_failed_runs);
+
   // Records one fetch of a page and, atomically with it, the findings in its
-  // content. Findings already recorded for this page are not new: they only
-  // update last_seen_at, severity, strength and record. New findings get one
-  // alert in the outbox (storage/outbox.h), in the same transaction, with the
-  // page's severity. Returns the number of new findings.
+  // content and the page's frontier state: a fetched item or any fetched
+  // listing leaves the frontier; a failed item counts one more failed run.
+  // A listing's item links are kept per run (listing_yields) for the
+  // "adapter broken?" check. Findings already recorded for this page are
+  // not new: they only update last_seen_at, severity, strength and record.
+  // New findings get one alert in the outbox (storage/outbox.h), in the
+  // same transaction, with the page's severity. Returns the number of new
+  // findings.
   Result<std::int64_t> RecordPage(std::int64_t run_id, const PageRecord& page,
                                   const std::vector<FindingRecord>& findings);
 
+  // Records a site's run: its row in site_runs and its health in sites
+  // (a skipped run changes neither the failure count nor last_run_at).
   Status RecordSiteRun(std::int64_t run_id, std::int64_t site_id, const SiteRunTotals& totals,
                        std::int64_t now);
+
+  // Every site's health, by name: `history_runs` runs of history; items
+  // with `item_retry_runs` failed runs count as given up; listings empty for
+  // `adapter_broken_runs` runs are broken.
+  Result<std::vector<SiteHealthRecord>> SiteHealthReport(std::int64_t item_retry_runs, std::int64_t adapter_broken_runs,
+                                                   int history_runs = 20);
 
   // Findings joined with their page and site, oldest first.
   Result<std::vector<FindingRow>> ListFindings(const FindingFilter& filter);
@@ -120,6 +193,9 @@ class Store {
 
  private:
   explicit Store(Database db) : db_(std::move(db)) {}
+  // Inside RecordPage's transaction.
+  Status AdvanceFrontier(const PageRecord& page);
+  Status RecordListingYield(std::int64_t run_id, std::int64_t page_id, std::int64_t item_links);
   Database db_;
 };
 

@@ -51,12 +51,26 @@ file = "ids.csv"
 key_file = "k.key"
 [crawl]
 user_agent = "UA"
+concurrency = 32
 connect_timeout_seconds = 60
 request_timeout_seconds = 120
+low_speed_bytes_per_second = 100
+low_speed_seconds = 30
+max_attempts = 4
+retry_base_ms = 500
+retry_max_ms = 9000
+max_redirects = 2
 max_body_bytes = 2048
+max_buffered_bytes = 65536
 max_text_bytes = 4096
 max_links_per_page = 10
 max_html_depth = 50
+max_html_bytes = 4096
+site_backoff_minutes = 15
+site_backoff_max_hours = 6
+item_retry_runs = 5
+adapter_broken_runs = 2
+stop_grace_seconds = 3
 [matcher]
 default_region = "SE"
 high_min_refs = 10
@@ -67,6 +81,12 @@ start = ["http://abc.onion/latest", "http://abc.onion/new"]
 follow = "/latest\\?page=[0-9]+$"
 items = "/paste/[a-z]+$"
 max_pages = 7
+raw = { match = "/paste/([a-z]+)$", replace = "/raw/\\1" }
+concurrency = 2
+delay_ms = 250
+extra_hosts = ["mirror.onion"]
+allow_clearnet = true
+recheck_hours = 24
 )",
                        "conf/leakmon.toml");
   REQUIRE(c.ok());
@@ -82,6 +102,17 @@ max_pages = 7
   CHECK(c->crawl.user_agent == "UA");
   CHECK(c->crawl.max_links_per_page == 10);
   CHECK(c->crawl.max_html_depth == 50);
+  const leakmon::CrawlOptions& k = c->crawl;
+  CHECK((k.concurrency == 32 && k.low_speed_bytes_per_second == 100 && k.low_speed_seconds == 30));
+  CHECK((k.max_attempts == 4 && k.retry_base_ms == 500 && k.retry_max_ms == 9000 && k.max_redirects == 2));
+  CHECK((k.max_buffered_bytes == 65536 && k.max_html_bytes == 4096));
+  CHECK((k.site_backoff_minutes == 15 && k.site_backoff_max_hours == 6 && k.item_retry_runs == 5));
+  CHECK((k.adapter_broken_runs == 2 && k.stop_grace_seconds == 3));
+  const leakmon::SiteOptions& s = c->sites[0];
+  CHECK(s.raw_match == "/paste/([a-z]+)$");
+  CHECK(s.raw_replace == "/raw/\\1");
+  CHECK((s.concurrency == 2 && s.delay_ms == 250 && s.allow_clearnet && s.recheck_hours == 24));
+  CHECK(s.extra_hosts == std::vector<std::string>{"mirror.onion"});
   CHECK(c->sites[0].start.size() == 2);
   CHECK(c->sites[0].follow == "/latest\\?page=[0-9]+$");
   CHECK(c->sites[0].max_pages == 7);

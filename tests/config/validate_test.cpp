@@ -21,6 +21,15 @@ leakmon::Config Valid() {
 
 TEST_CASE("A valid config passes") { CHECK(leakmon::ValidateConfig(Valid()).ok()); }
 
+TEST_CASE("Clearnet start URLs and hosts are allowed only with allow_clearnet") {
+  leakmon::Config c = Valid();
+  c.sites[0].start.push_back("https://paste.example.com/latest");
+  c.sites[0].extra_hosts = {"mirror.example.com", kOnion};
+  CHECK_FALSE(leakmon::ValidateConfig(c).ok());
+  c.sites[0].allow_clearnet = true;
+  CHECK(leakmon::ValidateConfig(c).ok());
+}
+
 TEST_CASE("With launch = true the proxy is not used, and test-network torrc lines pass") {
   leakmon::Config c = Valid();
   c.tor.launch = true;
@@ -50,7 +59,18 @@ TEST_CASE("Validation names the key and the problem") {
       {[](leakmon::Config& x) { x.sites[0].follow = "[z-a]"; },
        "f.toml: site[0].follow: pattern does not compile: invalid character class range: z-a"},
       {[](leakmon::Config& x) { x.sites[0].start = {"http://example.com/latest"}; },
-       "f.toml: site[0].start: \"http://example.com/latest\" is not on a v3 .onion host"},
+       "f.toml: site[0].start: \"http://example.com/latest\" is not on a v3 .onion host (set allow_clearnet = "
+       "true to crawl it, through Tor)"},
+      {[](leakmon::Config& x) { x.sites[0].extra_hosts = {"mirror.example.com"}; },
+       "f.toml: site[0].extra_hosts: \"mirror.example.com\" is not a v3 .onion host (set allow_clearnet = true to "
+       "allow it, through Tor)"},
+      {[](leakmon::Config& x) { x.sites[0].extra_hosts = {"http://x.onion/"}; },
+       "f.toml: site[0].extra_hosts: \"http://x.onion/\" is not a lowercase host name"},
+      {[](leakmon::Config& x) { x.sites[0].raw_match = "/paste/(["; x.sites[0].raw_replace = "/raw/\\1"; },
+       "f.toml: site[0].raw.match: pattern does not compile: missing ]: ["},
+      {[](leakmon::Config& x) { x.sites[0].raw_match = "/paste/(x)"; x.sites[0].raw_replace = "/raw/\\2"; },
+       "f.toml: site[0].raw.replace: Rewrite schema requests 2 matches, but the regexp only has 1 parenthesized "
+       "subexpressions."},
       {[](leakmon::Config& x) { x.sites[0].start = {"ftp://" + kOnion + "/"}; },
        "f.toml: site[0].start: \"ftp://" + kOnion + "/\": only http and https are allowed"},
       {[](leakmon::Config& x) { x.sites.push_back(x.sites[0]); },

@@ -89,12 +89,37 @@ TEST_CASE("Depth estimate: optional end tags and void elements do not nest") {
   CHECK(leakmon::EstimateHtmlDepth(c.html) == c.depth);
 }
 
-TEST_CASE("DocumentText: HTML by type or sniff, everything else as text") {
+TEST_CASE("The linear path (too deep or too large for gumbo) still finds text and links") {
   HtmlLimits limits;
-  CHECK(*leakmon::DocumentText("<p>a</p>", "text/html; charset=utf-8", limits) == "a\n");
-  CHECK(*leakmon::DocumentText("<p>a</p>", "text/plain", limits) == "<p>a</p>");
-  CHECK(*leakmon::DocumentText("<!DOCTYPE html><p>a</p>", "", limits) == "a\n");
-  CHECK(*leakmon::DocumentText("{\"email\": \"a@b.fi\"}", "application/json", limits) == "{\"email\": \"a@b.fi\"}");
+  limits.max_gumbo_bytes = 64;
+  std::string html =
+      "<html><head><style>p{color:red}</style><script>var x='<a href=/no>';</script></head><body>"
+      "<!-- <a href=/commented>x</a> --><p>Liisa M&auml;kinen &amp; matti&#64;example.fi</p>"
+      "<A HREF=\"/paste/1?a=1&amp;b=2\">one</A><a class=x href='/paste/2'>two</a><area href=/paste/3>"
+      "<a name=anchor>no href</a></body></html>";
+  auto r = ExtractHtml(html, limits);
+  REQUIRE(r.ok());
+  CHECK(r->degraded);
+  CHECK(r->links == std::vector<std::string>{"/paste/1?a=1&b=2", "/paste/2", "/paste/3"});
+  CHECK(r->text.find("Liisa M\xC3\xA4kinen & matti@example.fi") != std::string::npos);
+  CHECK(r->text.find("color") == std::string::npos);
+  CHECK(r->text.find("var x") == std::string::npos);
+  CHECK(r->text.find("commented") == std::string::npos);
+}
+
+TEST_CASE("100k links: the cap holds on both paths, and the page is read in bounded time") {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 100000; ++i) html += "<a href=/paste/p" + std::to_string(i) + ">p</a>\n";
+  for (std::size_t gumbo_cap : {std::size_t{64}, std::size_t{8} << 20}) {
+    HtmlLimits limits;
+    limits.max_gumbo_bytes = gumbo_cap;
+    limits.max_links = 5000;
+    auto r = ExtractHtml(html, limits);
+    REQUIRE(r.ok());
+    CHECK(r->links.size() == 5000);
+    CHECK(r->links_truncated);
+    CHECK(r->links.back() == "/paste/p4999");
+  }
 }
 
 TEST_CASE("HTML attributes the matcher needs follow the visible text") {

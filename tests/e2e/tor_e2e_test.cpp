@@ -30,8 +30,7 @@ struct TorWorld {
     REQUIRE(site.Start() > 0);
     proxy.MapAllOnion(site.port());
     REQUIRE(proxy.Start() > 0);
-    dir.Write("people.csv", "kind,value,ref\nemail,someone@example.fi,P-1\n");
-    REQUIRE(Leakmon({"keygen", "--out", "leakmon.key"}, dir.path()).exit_code == 0);
+    REQUIRE(MakeKeyAndIdentifiers(dir, "kind,value,ref\nemail,someone@example.fi,P-1\n"));
     REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"},
                     dir.path()).exit_code == 0);
   }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "storage/store.h"
+#include "tests/support/schema_rollback.h"
 #include "tests/support/temp_dir.h"
 
 using namespace leakmon;
@@ -173,6 +174,7 @@ TEST_CASE("A version-2 database migrates to the outbox, keeping its findings una
   {
     Fixture f;
     f.Page("http://x.onion/1", {{"email", "P-1"}}, 200);
+    REQUIRE(leakmon::testing::RollBackCrawlerMigration(f.store.db()));
     for (const char* table : {"alert_attempts", "alert_deliveries", "alert_channels", "alert_outbox_findings",
                               "alert_outbox"}) {
       REQUIRE(f.store.db().Exec(std::string("DROP TABLE ") + table).ok());

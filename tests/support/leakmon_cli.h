@@ -24,4 +24,13 @@ inline ProcessResult Leakmon(const std::vector<std::string>& args, const std::st
   return RunProcess(argv, options);
 }
 
+// Writes people.csv into `dir`, then runs `leakmon keygen` (leakmon.key) and
+// `leakmon hash-ids` (identifiers.csv) there. True when both succeeded.
+inline bool MakeKeyAndIdentifiers(const TempDir& dir, const std::string& people_csv) {
+  dir.Write("people.csv", people_csv);
+  return Leakmon({"keygen", "--out", "leakmon.key"}, dir.path()).exit_code == 0 &&
+         Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"}, dir.path())
+                 .exit_code == 0;
+}
+
 }  // namespace leakmon::testing

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+  if (options.on_start) options.on_start(pid);
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
@@ -99,7 +101,9 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   }
   if (in_fd >= 0) ::close(in_fd);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  result.max_rss_kb = usage.ru_maxrss;
   if (WIFEXITED(status) && !killed) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;

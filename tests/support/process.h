@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@ namespace leakmon::testing {
 struct ProcessResult {
   int exit_code = -1;  // -1 if killed by a signal or timed out
   int signal = 0;      // the signal that ended it, if any
+  long max_rss_kb = 0;  // the child's peak resident set size
   std::string out;
   std::string err;
 };
@@ -21,6 +23,8 @@ struct ProcessOptions {
   std::vector<std::string> unset_env;       // removed from the inherited environment
   std::string stdin_data;
   std::chrono::milliseconds timeout{120000};  // SIGKILL after this
+  // Called with the child's pid once it runs (e.g. to signal it from another thread).
+  std::function<void(int pid)> on_start;
 };
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
