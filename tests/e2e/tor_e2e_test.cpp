@@ -1,10 +1,7 @@
 // leakmon crawl and Tor, with the real binary: per-site circuit isolation
-// through SOCKS credentials, the bootstrap check of an external tor's
-// control port, and `[tor] launch = true` with the real tor binary on a
-// machine that cannot reach the Tor network.
+// through SOCKS credentials, and the bootstrap check of an external tor's
+// control port. (`launch = true`: tor_launch_e2e_test.cpp.)
 #include <catch2/catch.hpp>
-#include <chrono>
-#include <filesystem>
 #include <map>
 #include <set>
 
@@ -94,23 +91,4 @@ TEST_CASE("An external tor that has not bootstrapped stops the crawl with exit 1
     CHECK(ok.exit_code == 0);
     CHECK_FALSE(w.site.requested().empty());
   }
-}
-
-TEST_CASE("launch = true with the real tor on a machine without network: bootstrap does not finish, exit 1",
-          "[tor]") {
-  TorWorld w;
-  w.Configure("launch = true\nbootstrap_timeout_seconds = 5\n");
-  TempDir tmp;
-  ProcessOptions o;
-  o.env["TMPDIR"] = tmp.path();
-  auto start = std::chrono::steady_clock::now();
-  ProcessResult r = Leakmon({"crawl", "--config", "leakmon.toml"}, w.dir.path(), o);
-  auto took = std::chrono::steady_clock::now() - start;
-  INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(r.err.find("has not finished bootstrapping within 5 s") != std::string::npos);
-  CHECK(r.err.find("nothing was fetched") != std::string::npos);
-  CHECK(took < std::chrono::seconds(15));
-  CHECK(std::filesystem::is_empty(tmp.path()));  // the private DataDirectory is gone
-  CHECK(w.proxy.requests().empty());
 }
