@@ -209,7 +209,7 @@ std::string Links(const std::string& prefix, int n) {
 
 }  // namespace
 
-TEST_CASE("Listings first, then items; only in-scope links matching the patterns") {
+TEST_CASE("Listings first, then items, only in-scope links matching the patterns") {
   Harness h;
   h.options.concurrency = 1;
   h.fetcher.Html(kA + "/latest",
@@ -234,7 +234,7 @@ TEST_CASE("Listings first, then items; only in-scope links matching the patterns
   CHECK(h.sink.Page(kA + "/latest")->new_items == std::vector<std::string>{kA + "/paste/a", kA + "/paste/b"});
 }
 
-TEST_CASE("Items fetched in earlier runs are skipped, given-up items too; listings are always fetched") {
+TEST_CASE("Items fetched in earlier runs are skipped, given-up items too, listings are always fetched") {
   Harness h;
   h.fetcher.Html(kA + "/latest", "<a href=/paste/a>a</a><a href=/paste/b>b</a><a href=/paste/c>c</a>");
   h.fetcher.Text(kA + "/paste/b", "b");
@@ -260,7 +260,7 @@ TEST_CASE("The backlog of an interrupted run is resumed: its listings and items"
                                           kA + "/paste/old", kA + "/paste/deep"});
 }
 
-TEST_CASE("max_pages bounds one run; what is left is counted as pending") {
+TEST_CASE("max_pages bounds one run, what is left is counted as pending") {
   Harness h;
   h.fetcher.Html(kA + "/latest", Links("/paste/p", 50));
   CrawlSite s = Site(kA);
@@ -325,7 +325,7 @@ TEST_CASE("The politeness delay spaces the starts of one site's requests") {
   }
 }
 
-TEST_CASE("Transient errors are retried with growing, jittered delays; others are not") {
+TEST_CASE("Transient errors are retried with growing, jittered delays, others are not") {
   Harness h;
   h.options.retry = RetryPolicy{3, 2000, 60000};
   h.fetcher.Html(kA + "/latest", "<a href=/paste/flaky>f</a><a href=/paste/gone>g</a><a href=/paste/down>d</a>");
@@ -394,7 +394,7 @@ TEST_CASE("Raw endpoints: the plain-text variant is fetched, the item URL record
   CHECK(h.sink.Page(kA + "/paste/abc")->text == "raw text");
 }
 
-TEST_CASE("recheck_hours refetches old items with validators; unchanged content is not passed on") {
+TEST_CASE("recheck_hours refetches old items with validators, unchanged content is not passed on") {
   Harness h;
   CrawlSite s = Site(kA);
   s.options.recheck_hours = 24;
@@ -486,7 +486,7 @@ TEST_CASE("A sink error stops the crawl and is returned") {
   CHECK(h.fetcher.started.size() == 1);
 }
 
-TEST_CASE("Retry delays double up to the cap, with jitter in [0.5, 1)") {
+TEST_CASE("Retry delays double up to the cap, with a jitter factor from 0.5 to 1") {
   RetryPolicy p{5, 1000, 5000};
   struct Case {
     int retry;

@@ -87,7 +87,7 @@ TEST_CASE("Environment proxy variables cannot redirect or exempt crawl traffic")
   CHECK(env.proxy.requests().size() == 1);
 }
 
-TEST_CASE("HTTP errors and the body cap are recorded errors; redirects come back unfollowed") {
+TEST_CASE("HTTP errors and the body cap are recorded errors, redirects come back unfollowed") {
   Env env;
   auto f = env.Fetcher(1024);
   FetchResponse missing = FetchOne(*f, Req("http://" + kOnion + "/nope"));

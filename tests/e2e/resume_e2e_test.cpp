@@ -100,7 +100,7 @@ struct SlowSite {
 
 }  // namespace
 
-TEST_CASE("A killed crawl resumes from its frontier; items off the listing are still fetched, none twice") {
+TEST_CASE("A killed crawl resumes from its frontier, items off the listing are still fetched, none twice") {
   SlowSite w;
   ProcessResult killed = w.CrawlAndSignal(SIGKILL, 12);
   CHECK(killed.signal == SIGKILL);
@@ -147,7 +147,7 @@ TEST_CASE("SIGTERM stops gracefully: fetches in flight finish and are committed,
   }
 }
 
-TEST_CASE("A maximum runtime (--max-runtime) ends the run cleanly with what is done; the next run does the rest") {
+TEST_CASE("A maximum runtime (--max-runtime) ends the run cleanly with what is done, the next run does the rest") {
   SlowSite w;
   ProcessResult first = w.Crawl({"--max-runtime", "1"});
   INFO(first.err);

@@ -206,7 +206,7 @@ TEST_CASE("A version-1 database migrates, keeping its findings as low/exact") {
   CHECK(item->last_ok_at == 10);
 }
 
-TEST_CASE("The frontier: discovered items wait until fetched; failed runs count; listings leave when fetched") {
+TEST_CASE("The frontier: discovered items wait until fetched, failed runs count, listings leave when fetched") {
   TempDir dir;
   auto store = Store::Open(dir.File("t.db"));
   REQUIRE(store.ok());
@@ -253,7 +253,7 @@ TEST_CASE("The frontier: discovered items wait until fetched; failed runs count;
   CHECK(*fetched);
 }
 
-TEST_CASE("Validators and digest are those of the last successful fetch; a 304 keeps the item fetched") {
+TEST_CASE("Validators and digest are those of the last successful fetch, a 304 keeps the item fetched") {
   TempDir dir;
   auto store = Store::Open(dir.File("t.db"));
   REQUIRE(store.ok());
