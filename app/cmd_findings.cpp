@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "app/console.h"
 #include "app/exit_codes.h"
@@ -72,6 +73,7 @@ Result<ExportData> LoadExportData(const Config& config, Store& store, const std:
 
 // What `findings` and `sites` read: the store and the filtered findings.
 struct Reading {
+  Config config;
   Store store;
   std::vector<FindingRow> findings;
 };
@@ -84,7 +86,7 @@ Result<Reading> Read(const std::string& format, const std::string& config_path, 
   LEAKMON_ASSIGN_OR_RETURN(Config config, LoadConfigFile(config_path));
   LEAKMON_ASSIGN_OR_RETURN(Store store, OpenStore(config));
   LEAKMON_ASSIGN_OR_RETURN(std::vector<FindingRow> findings, LoadFindings(store, since, site, severity));
-  return Reading{std::move(store), std::move(findings)};
+  return Reading{std::move(config), std::move(store), std::move(findings)};
 }
 
 }  // namespace
@@ -111,12 +113,23 @@ int RunSites(const SitesArgs& args) {
   const std::vector<FindingRow>* findings = &read->findings;
   Result<std::vector<SiteHealth>> sites = ListSiteHealth(read->store.db());
   if (!sites.ok()) return ReportError(Status::IoError(sites.status().message()));
+  // The crawler's record: history, backoff, frontier, broken listings.
+  const CrawlOptions& co = read->config.crawl;
+  Result<std::vector<SiteHealthRecord>> crawl = read->store.SiteHealthReport(co.item_retry_runs, co.adapter_broken_runs);
+  if (!crawl.ok()) return ReportError(Status::IoError(crawl.status().message()));
+  std::map<std::string, SiteCrawlState> crawl_by_name;
+  const std::int64_t now = SystemClock().NowUnix();
+  for (SiteHealthRecord& c : *crawl) {
+    crawl_by_name[c.name] = SiteCrawlState{std::move(c.history), c.next_attempt_at,
+                                           c.next_attempt_at && *c.next_attempt_at > now, c.pending_items,
+                                           c.given_up_items, c.last_item_links, std::move(c.broken_listings)};
+  }
   std::optional<std::int64_t> since = args.since.empty() ? std::nullopt : ParseDate(args.since);
   std::vector<SiteRow> rows;
   for (const SiteHealth& h : *sites) {
     if (!args.site.empty() && h.name != args.site) continue;
     if (since && h.last_run_at.value_or(0) < *since) continue;
-    SiteRow r{h, 0, 0};
+    SiteRow r{h, 0, 0, crawl_by_name[h.name]};
     for (const FindingRow& f : *findings) {
       if (f.site != h.name) continue;
       ++r.findings;

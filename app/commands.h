@@ -47,6 +47,11 @@ struct FindingsArgs {
 };
 int RunFindings(const FindingsArgs& args);
 
+struct DoctorArgs {
+  std::string config;
+};
+int RunDoctor(const DoctorArgs& args);
+
 struct SitesArgs {
   std::string config;
   std::string format = "table";  // table | json | csv

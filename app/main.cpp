@@ -81,6 +81,12 @@ int Main(int argc, char** argv) {
   findings_cmd->add_option("--site", findings.site, "Only findings on this site");
   findings_cmd->add_option("--severity", findings.severity, "Only these severities, e.g. critical,high");
 
+  DoctorArgs doctor;
+  CLI::App* doctor_cmd = app.add_subcommand(
+      "doctor", "Check that a crawl could run: config, key and identifiers, database, Tor (SOCKS, bootstrap)");
+  doctor_cmd->add_option("--config", doctor.config, "leakmon.toml")->required();
+  doctor_cmd->footer("Exit codes: 0 all checks passed, 1 database or Tor check failed, 2 config, key or identifier file wrong");
+
   SitesArgs sites;
   CLI::App* sites_cmd = app.add_subcommand("sites", "Show each site's status and findings");
   sites_cmd->add_option("--config", sites.config, "leakmon.toml")->required();
@@ -123,6 +129,7 @@ int Main(int argc, char** argv) {
   if (*findings_cmd) return RunFindings(findings);
   if (*export_cmd) return RunExport(export_args);
   if (*sites_cmd) return RunSites(sites);
+  if (*doctor_cmd) return RunDoctor(doctor);
   if (*alerts_cmd) {
     if (*alerts_test_cmd) alerts.action = "test";
     if (*alerts_send_cmd) alerts.action = "send";

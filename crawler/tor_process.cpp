@@ -87,7 +87,71 @@ class SpawnAttributes {
   posix_spawn_file_actions_t actions_;
 };
 
+// A new directory under $TMPDIR (or /tmp), mode 0700, for tor's data.
+Result<std::string> MakePrivateDirectory() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/leakmon-tor-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) {
+    return Status::IoError("cannot create a DataDirectory for tor (" + tmpl + "): " + std::strerror(errno));
+  }
+  if (::chmod(tmpl.c_str(), 0700) != 0) return Status::IoError("cannot chmod " + tmpl);
+  return tmpl;
+}
+
 }  // namespace
+
+// Writes <dir>/torrc and an empty <dir>/torrc-defaults, then starts
+// `binary -f torrc --defaults-torrc torrc-defaults <extra_args>` in its own
+// process group, default signal handling, output to <dir>/tor.log.
+Result<pid_t> TorProcess::SpawnTor(const std::string& binary, const std::string& dir,
+                                   const std::vector<std::string>& extra_torrc,
+                                   const std::vector<std::string>& extra_args) {
+  const std::string torrc = dir + "/torrc";
+  const std::string defaults = dir + "/torrc-defaults";
+  LEAKMON_RETURN_IF_ERROR(WriteNewFile(torrc, Torrc(dir, extra_torrc, ::getpid()), 0600));
+  LEAKMON_RETURN_IF_ERROR(WriteNewFile(defaults, "", 0600));
+  UniqueFd log(::open((dir + "/tor.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (!log.valid() || !null.valid()) return Status::IoError("cannot open tor's log in " + dir);
+
+  SpawnAttributes sa;
+  posix_spawn_file_actions_adddup2(&sa.actions_, null.get(), 0);
+  posix_spawn_file_actions_adddup2(&sa.actions_, log.get(), 1);
+  posix_spawn_file_actions_adddup2(&sa.actions_, log.get(), 2);
+  sigset_t defaults_set, empty;
+  sigemptyset(&empty);
+  sigemptyset(&defaults_set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) sigaddset(&defaults_set, sig);
+  posix_spawnattr_setsigdefault(&sa.attr_, &defaults_set);
+  posix_spawnattr_setsigmask(&sa.attr_, &empty);
+  posix_spawnattr_setpgroup(&sa.attr_, 0);
+  posix_spawnattr_setflags(&sa.attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  std::vector<std::string> args = {binary, "-f", torrc, "--defaults-torrc", defaults};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = binary.find('/') == std::string::npos
+               ? posix_spawnp(&pid, binary.c_str(), &sa.actions_, &sa.attr_, argv.data(), environ)
+               : posix_spawn(&pid, binary.c_str(), &sa.actions_, &sa.attr_, argv.data(), environ);
+  if (rc != 0) return Status::Unavailable("cannot start tor (" + binary + "): " + std::strerror(rc));
+  return pid;
+}
+
+Status TorProcess::VerifyConfig(const TorLaunchOptions& options) {
+  std::unique_ptr<TorProcess> scratch(new TorProcess());  // owns the directory, removes it
+  LEAKMON_ASSIGN_OR_RETURN(scratch->dir_, MakePrivateDirectory());
+  LEAKMON_ASSIGN_OR_RETURN(pid_t pid, SpawnTor(options.binary, scratch->dir_, options.extra_torrc, {"--verify-config"}));
+  int status = 0;
+  if (!WaitExit(pid, 30000, &status)) {
+    scratch->pid_ = pid;  // the destructor kills it
+    return Status::Unavailable("tor --verify-config did not finish within 30 s");
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+  return Status::InvalidArgument("tor (" + options.binary + ") refuses the torrc leakmon would give it: " +
+                                 DescribeExit(status) + LogTail(scratch->dir_));
+}
 
 std::string TorProcess::Torrc(const std::string& dir, const std::vector<std::string>& extra, pid_t owner) {
   std::string t = "# Written by leakmon for one run; removed when the run ends.\n";
@@ -114,44 +178,9 @@ Result<std::unique_ptr<TorProcess>> TorProcess::Launch(const TorLaunchOptions& o
   };
   std::unique_ptr<TorProcess> tor(new TorProcess());
 
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/leakmon-tor-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) {
-    return Status::IoError("cannot create a DataDirectory for tor (" + tmpl + "): " + std::strerror(errno));
-  }
-  tor->dir_ = tmpl;
-  if (::chmod(tor->dir_.c_str(), 0700) != 0) return Status::IoError("cannot chmod " + tor->dir_);
-  const std::string torrc = tor->dir_ + "/torrc";
-  const std::string defaults = tor->dir_ + "/torrc-defaults";
-  LEAKMON_RETURN_IF_ERROR(WriteNewFile(torrc, Torrc(tor->dir_, options.extra_torrc, ::getpid()), 0600));
-  LEAKMON_RETURN_IF_ERROR(WriteNewFile(defaults, "", 0600));
-  UniqueFd log(::open((tor->dir_ + "/tor.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  if (!log.valid() || !null.valid()) return Status::IoError("cannot open tor's log in " + tor->dir_);
-
-  SpawnAttributes sa;
-  posix_spawn_file_actions_adddup2(&sa.actions_, null.get(), 0);
-  posix_spawn_file_actions_adddup2(&sa.actions_, log.get(), 1);
-  posix_spawn_file_actions_adddup2(&sa.actions_, log.get(), 2);
-  sigset_t defaults_set, empty;
-  sigemptyset(&empty);
-  sigemptyset(&defaults_set);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) sigaddset(&defaults_set, sig);
-  posix_spawnattr_setsigdefault(&sa.attr_, &defaults_set);
-  posix_spawnattr_setsigmask(&sa.attr_, &empty);
-  posix_spawnattr_setpgroup(&sa.attr_, 0);
-  posix_spawnattr_setflags(&sa.attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  std::vector<std::string> args = {options.binary, "-f", torrc, "--defaults-torrc", defaults};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = options.binary.find('/') == std::string::npos
-               ? posix_spawnp(&pid, options.binary.c_str(), &sa.actions_, &sa.attr_, argv.data(), environ)
-               : posix_spawn(&pid, options.binary.c_str(), &sa.actions_, &sa.attr_, argv.data(), environ);
-  if (rc != 0) return Status::Unavailable("cannot start tor (" + options.binary + "): " + std::strerror(rc));
+  LEAKMON_ASSIGN_OR_RETURN(tor->dir_, MakePrivateDirectory());
+  LEAKMON_ASSIGN_OR_RETURN(pid_t pid, SpawnTor(options.binary, tor->dir_, options.extra_torrc, {}));
   tor->pid_ = pid;
-  log.Close();
 
   // tor writes "PORT=127.0.0.1:NNNN" once its control port listens.
   std::string control_address;

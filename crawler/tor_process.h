@@ -53,12 +53,21 @@ class TorProcess {
   const std::string& data_directory() const { return dir_; }
   pid_t pid() const { return pid_; }
 
+  // Runs `tor --verify-config` on the torrc Launch would write (in a
+  // scratch directory, removed afterwards): kInvalidArgument with tor's
+  // complaint when tor refuses it (say, a bad extra_torrc line),
+  // kUnavailable when tor cannot be started. For `leakmon doctor`.
+  static Status VerifyConfig(const TorLaunchOptions& options);
+
   // The torrc text Launch writes, for `leakmon doctor` and tests. Pure.
   static std::string Torrc(const std::string& data_directory, const std::vector<std::string>& extra, pid_t owner);
 
  private:
   TorProcess() = default;
   void Stop();
+  static Result<pid_t> SpawnTor(const std::string& binary, const std::string& dir,
+                                const std::vector<std::string>& extra_torrc,
+                                const std::vector<std::string>& extra_args);
 
   std::string dir_;
   pid_t pid_ = -1;

@@ -13,7 +13,8 @@ std::optional<std::int64_t> OptInt(const Statement& st, int col) {
 Result<std::vector<SiteHealth>> ListSiteHealth(Database& db) {
   LEAKMON_ASSIGN_OR_RETURN(Statement st, db.Prepare(R"sql(
 SELECT s.name, s.last_run_at, s.last_success_at, s.consecutive_failures, coalesce(s.last_error, ''),
-       (SELECT sr.up FROM site_runs sr WHERE sr.site_id = s.id ORDER BY sr.run_id DESC LIMIT 1),
+       (SELECT sr.up FROM site_runs sr WHERE sr.site_id = s.id AND coalesce(sr.status, '') != 'skipped'
+        ORDER BY sr.run_id DESC LIMIT 1),
        (SELECT coalesce(sum(sr.pages), 0) FROM site_runs sr WHERE sr.site_id = s.id)
 FROM sites s ORDER BY s.name)sql"));
   std::vector<SiteHealth> out;

@@ -20,7 +20,7 @@ struct SiteHealth {
   std::optional<std::int64_t> last_success_at;
   std::int64_t consecutive_failures = 0;
   std::string last_error;
-  std::optional<bool> up;          // of the site's latest run; none before any run
+  std::optional<bool> up;          // of the site's latest run that was not skipped; none before any
   std::int64_t pages_fetched = 0;  // over all runs
 };
 

@@ -62,18 +62,23 @@ TEST_CASE("findings and sites: tables, json, csv, filters (colour only on a term
   CHECK(Leakmon({"findings", "--config", "leakmon.toml", "--severity", "urgent"}, c.dir.path()).exit_code == 2);
 
   std::string sites = run({"sites", "--config", "leakmon.toml"});
-  CHECK(sites.rfind("SITE        STATUS  LAST RUN", 0) == 0);
-  CHECK(sites.find("demo-paste  up      ") != std::string::npos);
+  CHECK(sites.rfind("SITE        STATUS  HISTORY  LAST RUN", 0) == 0);
+  CHECK(sites.find("demo-paste  up      U        ") != std::string::npos);
   auto js = nlohmann::json::parse(run({"sites", "--config", "leakmon.toml", "--format", "json"}));
   REQUIRE(js.size() == 1);
   CHECK(js[0]["status"] == "up");
   CHECK(js[0]["findings"] == 5);
   CHECK(js[0]["critical"] == 2);
   CHECK(js[0]["pages_fetched"] == 7);
+  CHECK(js[0]["history"] == "U");
+  CHECK(js[0]["pending_items"] == 1);  // the paste that answered 404
+  CHECK(js[0]["item_links"] == 5);
+  CHECK(js[0]["broken_listings"].empty());
   std::string csv = run({"sites", "--config", "leakmon.toml", "--format", "csv", "--severity", "critical"});
-  CHECK(csv.find("site,status,last_run,last_success,consecutive_failures,pages_fetched,findings,critical,last_error\n"
+  CHECK(csv.find("site,status,last_run,last_success,consecutive_failures,pages_fetched,findings,critical,last_error,"
+                 "history,next_attempt,pending_items,given_up_items,item_links,broken_listings\n"
                  "demo-paste,up,") == 0);
-  CHECK(csv.find(",0,7,2,2,\n") != std::string::npos);
+  CHECK(csv.find(",0,7,2,2,,U,,1,0,5,\n") != std::string::npos);
   CHECK(run({"sites", "--config", "leakmon.toml", "--site", "other"}) == "no sites\n");
 
   // On a terminal (script(1) gives the command a pty): colour, unless NO_COLOR.

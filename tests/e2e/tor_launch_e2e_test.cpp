@@ -37,3 +37,29 @@ TEST_CASE("launch = true with the real tor on a machine without network: bootstr
   CHECK(std::filesystem::is_empty(tmp.path()));  // the private DataDirectory is gone
   CHECK(proxy.connections() == 0);
 }
+
+TEST_CASE("doctor with launch = true runs tor --verify-config: a bad extra torrc line is a config problem") {
+  TempDir dir;
+  REQUIRE(MakeKeyAndIdentifiers(dir, "kind,value,ref\nemail,someone@example.fi,P-1\n"));
+  auto config = [&](const std::string& extra) {
+    dir.Write("leakmon.toml", "[tor]\nlaunch = true\nextra_torrc = [" + extra + "]\n[identifiers]\n"
+                              "file = \"identifiers.csv\"\nkey_file = \"leakmon.key\"\n[[site]]\nname = \"s\"\n"
+                              "start = [\"http://" + std::string(kDemoOnion) + "/latest\"]\nitems = '/paste/'\n");
+  };
+  TempDir tmp;
+  ProcessOptions o;
+  o.env["TMPDIR"] = tmp.path();
+  config("\"UseBridges 1\", \"Bridge 127.0.0.1:1\"");
+  ProcessResult good = Leakmon({"doctor", "--config", "leakmon.toml"}, dir.path(), o);
+  INFO(good.out);
+  CHECK(good.exit_code == 0);
+  CHECK(good.out.find("ok    tor (launch = true): tor runs and accepts leakmon's torrc (2 extra lines)") !=
+        std::string::npos);
+  config("\"NoSuchTorOption 1\"");
+  ProcessResult bad = Leakmon({"doctor", "--config", "leakmon.toml"}, dir.path(), o);
+  INFO(bad.out);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.find("FAIL  tor (launch = true): tor (tor) refuses the torrc leakmon would give it") != std::string::npos);
+  CHECK(bad.out.find("NoSuchTorOption") != std::string::npos);
+  CHECK(std::filesystem::is_empty(tmp.path()));  // the scratch directories are gone
+}
