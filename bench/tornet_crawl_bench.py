@@ -2,7 +2,7 @@
 """Crawl benchmark through the private Tor network of tests/tornet.
 
     bench/tornet_crawl_bench.py --build build [--pastes 300] [--sites 5]
-        [--crawl-option 'concurrency = 8' ...] [--net-dir DIR]
+        [--crawl-option 'concurrency = 8' ...] [--net-dir DIR] [--leakmon PATH]
 
 Brings a private Tor network up (tests/tornet/tornet.py; or uses the one
 already running in --net-dir, which must be fresh: its spare onion service
@@ -80,6 +80,7 @@ def run(argv: list[str], cwd: str) -> tuple[str, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--leakmon", help="the leakmon binary to measure (default: the build's)")
     ap.add_argument("--pastes", type=int, default=300)
     ap.add_argument("--sites", type=int, default=5)
     ap.add_argument("--crawl-option", action="append", default=[],
@@ -89,7 +90,7 @@ def main() -> int:
     args = ap.parse_args()
 
     build = os.path.abspath(args.build)
-    leakmon = os.path.join(build, "app", "leakmon")
+    leakmon = os.path.abspath(args.leakmon) if args.leakmon else os.path.join(build, "app", "leakmon")
     demo_server = os.path.join(build, "tests", "leakmon-demo-server")
     own_net = args.net_dir is None
     net_dir = args.net_dir or tempfile.mkdtemp(prefix="tornet-bench-")
