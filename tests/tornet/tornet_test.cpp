@@ -64,15 +64,18 @@ Site BepastySite(const TorNet& net) {
 }
 
 // A leakmon working directory: key, identifiers of both sites' people, and
-// a config whose [tor] section is `tor_section`.
+// a config whose [tor] section is `tor_section`; `crawl_extra` adds lines to
+// its [crawl] section.
 class Workspace {
  public:
-  Workspace(const TorNet& net, const std::string& tor_section, const std::vector<Site>& sites) : net_(net) {
+  Workspace(const TorNet& net, const std::string& tor_section, const std::vector<Site>& sites,
+            const std::string& crawl_extra = "")
+      : net_(net) {
     PasteSite unused;  // InstallDemoContent fills a site; here only its ground truth is wanted
     fixture_ = InstallDemoContent(unused, net.canary, net.services.at("fixture").onion);
     dir_.Write("people.csv", fixture_.people_csv + net.bepasty_people_csv);
     std::string config = "[tor]\n" + tor_section +
-                         "\n[crawl]\nconnect_timeout_seconds = 30\nrequest_timeout_seconds = 60\n";
+                         "\n[crawl]\nconnect_timeout_seconds = 30\nrequest_timeout_seconds = 60\n" + crawl_extra;
     for (const Site& s : sites) {
       config += "\n[[site]]\nname = \"" + s.name + "\"\nstart = [\"http://" + s.onion + s.start + "\"]\n" +
                 (s.follow.empty() ? "" : "follow = '" + s.follow + "'\n") + "items = '" + s.items + "'\n";
@@ -325,7 +328,9 @@ TEST_CASE("Through real Tor: stopping an onion service mid-crawl records the sit
   REQUIRE(site.Start(stoppable.target_port) == stoppable.target_port);
 
   Site down_site{"stoppable", stoppable.onion, "/latest", "", "/paste/[A-Za-z0-9]+$"};
-  Workspace w(net, ProxySection(net.client), {down_site, FixtureSite(net)});
+  // One attempt per page: each retry of the stopped service's listing would
+  // wait for tor to give up on its vanished introduction points.
+  Workspace w(net, ProxySection(net.client), {down_site, FixtureSite(net)}, "max_attempts = 1\n");
   auto crawl = std::async(std::launch::async, [&] { return w.CrawlUnchecked(); });
   {
     std::unique_lock<std::mutex> lock(mu);
