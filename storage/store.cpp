@@ -46,27 +46,36 @@ Result<bool> Store::ItemFetched(std::int64_t site_id, const std::string& url) {
   return item.fetched;
 }
 
+Result<Store::Cached> Store::Prepared(const char* sql) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(sql));
+    it = prepared_.emplace(sql, std::make_unique<Statement>(std::move(st))).first;
+  }
+  return Cached(it->second.get());
+}
+
 Result<ItemState> Store::Item(std::int64_t site_id, const std::string& url) {
   ItemState item;
   {
-    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+    LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared(
         "SELECT last_ok_at, content_sha256, etag, last_modified FROM pages "
         "WHERE site_id = ? AND url = ? AND role = 'item' AND last_ok_at IS NOT NULL"));
-    st.Bind(1, site_id).Bind(2, url);
-    LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
+    st->Bind(1, site_id).Bind(2, url);
+    LEAKMON_ASSIGN_OR_RETURN(bool row, st->Step());
     if (row) {
       item.fetched = true;
-      item.last_ok_at = st.ColumnInt(0);
-      item.content_sha256 = st.ColumnText(1);
-      item.etag = st.ColumnText(2);
-      item.last_modified = st.ColumnText(3);
+      item.last_ok_at = st->ColumnInt(0);
+      item.content_sha256 = st->ColumnText(1);
+      item.etag = st->ColumnText(2);
+      item.last_modified = st->ColumnText(3);
     }
   }
-  LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+  LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared(
       "SELECT failed_runs FROM frontier WHERE site_id = ? AND url = ? AND role = 'item'"));
-  st.Bind(1, site_id).Bind(2, url);
-  LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (row) item.failed_runs = st.ColumnInt(0);
+  st->Bind(1, site_id).Bind(2, url);
+  LEAKMON_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (row) item.failed_runs = st->ColumnInt(0);
   return item;
 }
 
@@ -101,10 +110,10 @@ Result<Backlog> Store::FrontierBacklog(std::int64_t site_id, std::int64_t max_fa
 
 Status Store::AdvanceFrontier(const PageRecord& p) {
   const bool leaves = p.error_kind.empty() || p.role == PageRole::kListing;
-  LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(
+  LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared(
       leaves ? "DELETE FROM frontier WHERE site_id = ? AND url = ?"
              : "UPDATE frontier SET failed_runs = failed_runs + 1 WHERE site_id = ? AND url = ?"));
-  return st.Bind(1, p.site_id).Bind(2, p.url).Run();
+  return st->Bind(1, p.site_id).Bind(2, p.url).Run();
 }
 
 Status Store::RecordListingYield(std::int64_t run_id, std::int64_t page_id, std::int64_t item_links) {
@@ -140,7 +149,7 @@ Result<std::int64_t> Store::RecordPage(std::int64_t run_id, const PageRecord& p,
     // assessment changes only when its content was scanned: a failed fetch
     // or unchanged content (a recheck) keeps the last one.
     const bool assessed = p.error_kind.empty() && !p.unchanged;
-    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
+    LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared(R"sql(
 INSERT INTO pages (site_id, url, role, first_fetched_at, last_fetched_at, http_status, content_sha256,
                    bytes, error_kind, error, severity, distinct_refs, record_refs, last_ok_at, etag, last_modified)
 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
@@ -158,19 +167,19 @@ ON CONFLICT (site_id, url) DO UPDATE SET
   last_ok_at = coalesce(excluded.last_ok_at, last_ok_at),
   etag = CASE WHEN excluded.last_ok_at IS NULL THEN etag ELSE excluded.etag END,
   last_modified = CASE WHEN excluded.last_ok_at IS NULL THEN last_modified ELSE excluded.last_modified END)sql"));
-    st.Bind(1, p.site_id).Bind(2, p.url).Bind(3, PageRoleName(p.role)).Bind(4, p.fetched_at)
+    st->Bind(1, p.site_id).Bind(2, p.url).Bind(3, PageRoleName(p.role)).Bind(4, p.fetched_at)
         .BindOptional(5, p.http_status).BindOptional(6, p.content_sha256).Bind(7, p.bytes).BindOptional(8, error_kind).BindOptional(9, error)
         .BindOptional(10, p.severity).Bind(11, p.distinct_refs).Bind(12, p.record_refs)
         .BindOptional(13, ok_at).Bind(14, p.etag).Bind(15, p.last_modified).Bind(16, std::int64_t{assessed});
-    LEAKMON_RETURN_IF_ERROR(st.Run());
+    LEAKMON_RETURN_IF_ERROR(st->Run());
   }
   std::int64_t page_id;
   {
-    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare("SELECT id FROM pages WHERE site_id = ? AND url = ?"));
-    st.Bind(1, p.site_id).Bind(2, p.url);
-    LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
+    LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared("SELECT id FROM pages WHERE site_id = ? AND url = ?"));
+    st->Bind(1, p.site_id).Bind(2, p.url);
+    LEAKMON_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return Status::Internal("page row vanished after upsert");
-    page_id = st.ColumnInt(0);
+    page_id = st->ColumnInt(0);
   }
   LEAKMON_RETURN_IF_ERROR(AdvanceFrontier(p));
   if (p.item_links) LEAKMON_RETURN_IF_ERROR(RecordListingYield(run_id, page_id, *p.item_links));

@@ -11,8 +11,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/page_role.h"
@@ -193,10 +196,30 @@ class Store {
 
  private:
   explicit Store(Database db) : db_(std::move(db)) {}
+
+  // A statement prepared once per Store (keyed by the address of its SQL
+  // literal) and reset when the handle goes out of scope, so that no read
+  // stays open between uses. For the statements every page runs.
+  class Cached {
+   public:
+    explicit Cached(Statement* st) : st_(st) {}
+    Cached(Cached&& other) noexcept : st_(std::exchange(other.st_, nullptr)) {}
+    Cached& operator=(Cached&&) = delete;
+    ~Cached() {
+      if (st_) st_->Reset();
+    }
+    Statement* operator->() const { return st_; }
+
+   private:
+    Statement* st_;
+  };
+  Result<Cached> Prepared(const char* sql);
+
   // Inside RecordPage's transaction.
   Status AdvanceFrontier(const PageRecord& page);
   Status RecordListingYield(std::int64_t run_id, std::int64_t page_id, std::int64_t item_links);
   Database db_;
+  std::map<const char*, std::unique_ptr<Statement>> prepared_;  // destroyed before db_
 };
 
 }  // namespace leakmon
