@@ -54,28 +54,40 @@ void PutCodepoint(std::string* out, char32_t cp, std::size_t max_out, bool* trun
   if (!Put(out, piece, max_out)) *truncated = true;
 }
 
-// UTF-8 with invalid sequences replaced and NUL made a space.
+// UTF-8 with invalid sequences replaced and NUL made a space. Valid runs
+// are copied whole.
 DecodedText RepairUtf8(std::string_view in, std::size_t max_out) {
   DecodedText d;
   d.charset = "utf-8";
   d.text.reserve(std::min(in.size(), max_out));
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  std::size_t left = in.size();
-  while (left > 0 && !d.truncated) {
-    std::size_t n = Utf8Length(p, left);
-    std::string_view piece;
-    if (n == 0) {
-      piece = kReplacement;
-      n = 1;
-    } else if (p[0] == 0) {
-      piece = " ";
-    } else {
-      piece = std::string_view(reinterpret_cast<const char*>(p), n);
+  const std::size_t n = in.size();
+  std::size_t run = 0;  // start of the valid run not yet copied
+  std::size_t i = 0;
+  auto flush = [&](std::size_t end) {
+    std::size_t take = std::min(end - run, max_out - d.text.size());
+    while (take < end - run && take > 0 && (p[run + take] & 0xC0) == 0x80) --take;  // whole characters only
+    d.text.append(reinterpret_cast<const char*>(p + run), take);
+    if (take < end - run) d.truncated = true;
+  };
+  while (i < n && !d.truncated) {
+    if (p[i] >= 0x80) {
+      std::size_t len = Utf8Length(p + i, n - i);
+      if (len > 0) {
+        i += len;
+        continue;
+      }
+    } else if (p[i] != 0) {
+      ++i;
+      continue;
     }
-    if (!Put(&d.text, piece, max_out)) d.truncated = true;
-    p += n;
-    left -= n;
+    // An invalid byte or a NUL: copy the run before it, then its stand-in.
+    flush(i);
+    if (d.truncated) break;
+    if (!Put(&d.text, p[i] == 0 ? std::string_view(" ") : kReplacement, max_out)) d.truncated = true;
+    run = ++i;
   }
+  if (!d.truncated) flush(n);
   return d;
 }
 

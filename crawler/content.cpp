@@ -52,8 +52,12 @@ std::string MediaType(std::string_view content_type) {
   return out;
 }
 
-Result<PageContent> ExtractContent(std::string_view body, std::string_view content_type,
-                                   const ContentLimits& limits) {
+namespace {
+
+// ExtractContent; when `owned` is given (it holds `body`), it is released
+// right after decoding.
+Result<PageContent> Extract(std::string_view body, std::string* owned, std::string_view content_type,
+                            const ContentLimits& limits) {
   PageContent page;
   page.media_type = MediaType(content_type);
   Kind kind = KindOf(page.media_type);
@@ -74,6 +78,7 @@ Result<PageContent> ExtractContent(std::string_view body, std::string_view conte
   std::string label = CharsetFromContentType(content_type);
   if (label.empty() && page.html) label = CharsetFromHtmlMeta(body);
   DecodedText decoded = DecodeToUtf8(body, label, limits.max_decoded_bytes);
+  if (owned) std::string().swap(*owned);
   page.charset = decoded.charset;
   page.truncated = decoded.truncated;
   if (!page.html) {
@@ -88,6 +93,18 @@ Result<PageContent> ExtractContent(std::string_view body, std::string_view conte
   page.degraded = html->degraded;
   page.truncated |= html->text_truncated || html->links_truncated;
   return page;
+}
+
+}  // namespace
+
+Result<PageContent> ExtractContent(std::string_view body, std::string_view content_type,
+                                   const ContentLimits& limits) {
+  return Extract(body, nullptr, content_type, limits);
+}
+
+Result<PageContent> ExtractContentReleasing(std::string&& body, std::string_view content_type,
+                                            const ContentLimits& limits) {
+  return Extract(body, &body, content_type, limits);
 }
 
 Result<std::string> DocumentText(std::string_view body, std::string_view content_type, const HtmlLimits& limits,

@@ -41,6 +41,11 @@ struct PageContent {
 Result<PageContent> ExtractContent(std::string_view body, std::string_view content_type,
                                    const ContentLimits& limits);
 
+// The same, releasing `body`'s memory as soon as it is decoded: a large
+// page is not held three times over (body, UTF-8, text).
+Result<PageContent> ExtractContentReleasing(std::string&& body, std::string_view content_type,
+                                            const ContentLimits& limits);
+
 // The text of a local file for `leakmon scan`: ExtractContent with the type
 // sniffed. `links`, if given, receives the links.
 Result<std::string> DocumentText(std::string_view body, std::string_view content_type, const HtmlLimits& limits,

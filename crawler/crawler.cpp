@@ -240,10 +240,10 @@ struct Crawler::Impl {
       if (task.history.fetched && task.history.content_sha256 == page.content_sha256) {
         page.unchanged = true;
       } else {
-        Result<PageContent> c = ExtractContent(r.body, r.content_type, options.content);
+        Result<PageContent> c = ExtractContentReleasing(std::move(r.body), r.content_type, options.content);
         if (c.ok()) {
           content = std::move(*c);
-          page.text = content.text;
+          page.text = std::move(content.text);
           page.truncated = content.truncated;
         } else {
           page.error_kind = "content";

@@ -72,6 +72,17 @@ extern "C" size_t WriteBody(char* data, size_t size, size_t nmemb, void* userp) 
     ++b.slots_in_use;
   }
   try {
+    if (t->body.empty()) {
+      // Size the body once from Content-Length (the wire size: exact for
+      // an identity encoding, a start for a compressed one), within the cap
+      // and within what the budget lets this transfer hold: a claimed
+      // length is the page's word, not a reason to allocate.
+      curl_off_t length = -1;
+      if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0) {
+        const std::int64_t allowed = t->large ? t->cap : std::min(t->cap, b.share);
+        t->body.reserve(static_cast<std::size_t>(std::min<std::int64_t>(length, allowed)));
+      }
+    }
     t->body.append(data, n);
   } catch (...) {
     t->out_of_memory = true;

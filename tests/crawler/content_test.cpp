@@ -47,9 +47,31 @@ TEST_CASE("Bytes are decoded to valid UTF-8, whatever they claim") {
 }
 
 TEST_CASE("Decoding stops at the output cap on a character boundary") {
-  DecodedText d = DecodeToUtf8(std::string(100, '\xE4'), "latin1", 11);
-  CHECK(d.truncated);
-  CHECK(d.text.size() == 10);
+  struct Case {
+    std::string bytes;
+    const char* label;
+    std::size_t cap;
+    std::string text;
+    bool truncated;
+  };
+  // UTF-8 is copied in valid runs, cut between characters; NUL and invalid
+  // bytes count with their stand-ins (" ", U+FFFD).
+  auto c = GENERATE(values<Case>({
+      {std::string(100, '\xE4'), "latin1", 11, std::string(5, '\0'), true},
+      {"ab\xC3\xA4\xC3\xA4", "utf-8", 5, "ab\xC3\xA4", true},
+      {"ab\xC3\xA4\xC3\xA4", "utf-8", 6, "ab\xC3\xA4\xC3\xA4", false},
+      {"ab\xE2\x82\xAC", "utf-8", 4, "ab", true},
+      {std::string("ab\0cd", 5), "utf-8", 4, "ab c", true},
+      {"ab\xFF" "cd", "utf-8", 4, "ab", true},
+      {"ab\xFF" "cd", "utf-8", 5, "ab\xEF\xBF\xBD", true},
+      {"ab\xFF" "cd", "utf-8", 7, "ab\xEF\xBF\xBD" "cd", false},
+  }));
+  if (c.text == std::string(5, '\0')) {
+    for (int i = 0; i < 5; ++i) c.text.replace(static_cast<std::size_t>(2 * i), 1, "\xC3\xA4");
+  }
+  DecodedText d = DecodeToUtf8(c.bytes, c.label, c.cap);
+  CHECK(d.text == c.text);
+  CHECK(d.truncated == c.truncated);
   CHECK(IsValidUtf8(d.text));
 }
 
@@ -116,6 +138,20 @@ TEST_CASE("Text is capped at max_text_bytes without splitting a character") {
   CHECK(r->truncated);
   CHECK(r->text.size() == 1024);
   CHECK(IsValidUtf8(r->text));
+}
+
+TEST_CASE("ExtractContentReleasing gives ExtractContent's result and frees the body") {
+  ContentLimits limits;
+  std::string html = "<html><body><p>Liisa M\xE4kinen</p><a href=/paste/1>x</a></body></html>";
+  auto expected = ExtractContent(html, "text/html; charset=iso-8859-1", limits);
+  std::string body = html;
+  auto r = ExtractContentReleasing(std::move(body), "text/html; charset=iso-8859-1", limits);
+  REQUIRE(expected.ok());
+  REQUIRE(r.ok());
+  CHECK(r->text == expected->text);
+  CHECK(r->links == expected->links);
+  CHECK(r->charset == expected->charset);
+  CHECK(body.capacity() < html.size());  // NOLINT(bugprone-use-after-move): released, and checked
 }
 
 TEST_CASE("DocumentText scans a local file of any type as text") {
