@@ -9,6 +9,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "common/memory.h"
+
 #include "app/commands.h"
 #include "app/console.h"
 #include "app/exit_codes.h"
@@ -146,6 +148,7 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   DisableCoreDumps();
+  leakmon::ReturnLargeBuffersToTheSystem();
   // A peer that closes early (an alert command, a TLS server) is an error
   // value, never a fatal signal.
   std::signal(SIGPIPE, SIG_IGN);
