@@ -25,6 +25,7 @@
 #include "app/run_lock.h"
 #include "app/secrets.h"
 #include "app/stop_signals.h"
+#include "app/store_sink.h"
 #include "app/tor_session.h"
 #include "common/clock.h"
 #include "config/load.h"
@@ -38,96 +39,6 @@
 
 namespace leakmon {
 namespace {
-
-// Connects the crawler to the matcher and the store: scans each item's
-// text and records the page with its findings in one transaction; keeps
-// the frontier and each site's run record.
-class ScanAndStoreSink : public CrawlSink {
- public:
-  ScanAndStoreSink(const Scanner& scanner, const IdentifierSet& ids, const SeverityOptions& severity, Store& store,
-                   std::int64_t run_id, std::vector<std::int64_t> site_ids, const CrawlOptions& options,
-                   const Clock& clock, Progress& progress)
-      : scanner_(scanner), ids_(ids), severity_(severity), store_(store), run_id_(run_id),
-        site_ids_(std::move(site_ids)),
-        options_(options), clock_(clock), progress_(progress), new_findings_(site_ids_.size(), 0),
-        stats_(site_ids_.size()) {}
-
-  Result<SiteBacklog> Backlog(std::size_t site) override {
-    LEAKMON_ASSIGN_OR_RETURN(leakmon::Backlog b, store_.FrontierBacklog(site_ids_[site], options_.item_retry_runs));
-    return SiteBacklog{std::move(b.listings), std::move(b.items)};
-  }
-
-  Result<ItemHistory> History(std::size_t site, const std::string& url) override {
-    LEAKMON_ASSIGN_OR_RETURN(ItemState item, store_.Item(site_ids_[site], url));
-    ItemHistory h;
-    h.fetched = item.fetched;
-    h.last_ok_at = item.last_ok_at;
-    h.content_sha256 = std::move(item.content_sha256);
-    h.etag = std::move(item.etag);
-    h.last_modified = std::move(item.last_modified);
-    h.given_up = item.failed_runs >= options_.item_retry_runs;
-    return h;
-  }
-
-  Status OnPage(std::size_t site, const CrawledPage& page) override {
-    const std::int64_t site_id = site_ids_[site];
-    const std::int64_t now = clock_.NowUnix();
-    LEAKMON_RETURN_IF_ERROR(store_.AddToFrontier(site_id, PageRole::kItem, page.new_items, now));
-    LEAKMON_RETURN_IF_ERROR(store_.AddToFrontier(site_id, PageRole::kListing, page.new_listings, now));
-    PageRecord rec;
-    rec.site_id = site_id;
-    rec.url = page.url;
-    rec.role = page.role;
-    rec.fetched_at = now;
-    if (page.http_status != 0) rec.http_status = page.http_status;
-    if (!page.content_sha256.empty()) rec.content_sha256 = page.content_sha256;
-    rec.bytes = page.bytes;
-    rec.error_kind = page.error_kind;
-    rec.error = page.error;
-    rec.etag = page.etag;
-    rec.last_modified = page.last_modified;
-    if (page.ok() && page.role == PageRole::kListing) rec.item_links = page.item_links;
-
-    // Items are scanned; listings only lead to items (their previews would
-    // otherwise be reported again on every page they scroll through).
-    // Unchanged content was scanned when it was first fetched.
-    std::vector<FindingRecord> findings;
-    rec.unchanged = page.unchanged;
-    if (page.ok() && page.role == PageRole::kItem && !page.unchanged) {
-      findings = PageFindings(scanner_.Scan(page.text), ids_, severity_, &rec);
-    }
-    LEAKMON_ASSIGN_OR_RETURN(std::int64_t fresh, store_.RecordPage(run_id_, rec, findings));
-    new_findings_[site] += fresh;
-    progress_.Page(page.bytes, fresh);
-    PrintVerbose(std::string(PageRoleName(page.role)) + " " + page.url + " status=" +
-                 std::to_string(page.http_status) + (page.error_kind.empty() ? "" : " error=" + page.error_kind) +
-                 (page.unchanged ? " unchanged" : "") + " findings=" + std::to_string(findings.size()) +
-                 " new=" + std::to_string(fresh));
-    return Status::Ok();
-  }
-
-  Status OnSiteDone(std::size_t site, const SiteRunStats& stats) override {
-    stats_[site] = stats;
-    progress_.SiteDone();
-    return Status::Ok();
-  }
-
-  std::int64_t new_findings(std::size_t site) const { return new_findings_[site]; }
-  const SiteRunStats& stats(std::size_t site) const { return stats_[site]; }
-
- private:
-  const Scanner& scanner_;
-  const IdentifierSet& ids_;
-  const SeverityOptions& severity_;
-  Store& store_;
-  std::int64_t run_id_;
-  std::vector<std::int64_t> site_ids_;
-  const CrawlOptions& options_;
-  const Clock& clock_;
-  Progress& progress_;
-  std::vector<std::int64_t> new_findings_;
-  std::vector<SiteRunStats> stats_;
-};
 
 // 128 random bits, hex: this run's SOCKS password, so every run gets fresh circuits.
 std::string RandomNonce() {
@@ -271,7 +182,11 @@ int RunCrawl(const CrawlArgs& args) {
   if (!scanner.ok()) return ReportError(scanner.status().WithContext(args.config + ": matcher.default_region"));
   const SeverityOptions severity = SeverityOptionsFrom(config->matcher);
   Progress progress(static_cast<int>(sites.size()), ::isatty(STDERR_FILENO) == 1 && !Verbose());
-  ScanAndStoreSink sink(**scanner, loaded->ids, severity, *store, *run_id, site_ids, co, clock, progress);
+  // The crawl's findings: each item's text through the matcher, assessed.
+  StoreSink::Scan scan = [&](std::string_view text, PageRecord* rec) {
+    return PageFindings((*scanner)->Scan(text), loaded->ids, severity, rec);
+  };
+  StoreSink sink(*store, *run_id, site_ids, co.item_retry_runs, clock, scan, &progress);
   CrawlerOptions crawler_options = CrawlerOptionsFrom(co);
   crawler_options.stop_requested = [&] {
     return StopSignal() != 0 || (max_runtime && SteadyClock().NowMs() - started_ms >= *max_runtime * 1000);
