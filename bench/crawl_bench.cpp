@@ -198,14 +198,22 @@ class TimedSink : public CrawlSink {
     return Timed([&] { return inner_.History(site, url); });
   }
   Status OnPage(std::size_t site, const CrawledPage& page) override {
+    if (!page.error_kind.empty()) ++errors_[page.error_kind];
     return Timed([&] { return inner_.OnPage(site, page); });
   }
   Status OnSiteDone(std::size_t site, const SiteRunStats& stats) override { return inner_.OnSiteDone(site, stats); }
   double seconds() const { return seconds_; }
+  // "kind n, kind n" of the pages' errors.
+  std::string errors() const {
+    std::string out;
+    for (const auto& [kind, n] : errors_) out += (out.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    return out;
+  }
 
  private:
   StoreSink& inner_;
   double seconds_ = 0;
+  std::map<std::string, int> errors_;
 };
 
 // CPU per call of the content step alone (charset, HTML to text and links)
@@ -319,6 +327,7 @@ int main(int argc, char** argv) {
     Result<CrawlOutcome> out = (*crawler)->Run(**fetcher, sink, SteadyClock(), SystemClock());
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const Cpu cpu1 = CpuNow();
+    const long rss_crawl = PeakRssKb();  // before the content measurement below allocates its own
     const double user = cpu1.user - cpu0.user, system = cpu1.system - cpu0.system;
     const double cpu = user + system;
     if (!out.ok()) {
@@ -336,8 +345,9 @@ int main(int argc, char** argv) {
     std::printf("sites %d, items %d, page %d bytes%s%s, latency %d ms, concurrency %d (per site %d)\n", a.sites,
                 items, a.page_bytes, a.gzip ? " gzip" : "", a.raw ? " raw" : "", a.latency_ms, a.concurrency,
                 a.site_concurrency);
-    std::printf("pages %lld (errors %lld), decoded %.1f MB\n", static_cast<long long>(pages),
-                static_cast<long long>(errors), static_cast<double>(bytes) / 1e6);
+    std::printf("pages %lld (errors %lld%s%s), decoded %.1f MB\n", static_cast<long long>(pages),
+                static_cast<long long>(errors), errors ? ": " : "", sink.errors().c_str(),
+                static_cast<double>(bytes) / 1e6);
     std::printf("wall %.2f s, ideal %.2f s (items x latency / concurrency), ratio %.3f\n", wall, ideal, wall / ideal);
     const double per_page = 1000.0 / static_cast<double>(pages);
     std::printf("cpu %.2f s = %.3f ms per page without matching (user %.3f ms, system %.3f ms); "
@@ -349,7 +359,7 @@ int main(int argc, char** argv) {
                 "per page\n",
                 sink.seconds() * per_page, ExtractSecondsPerPage(a, co.content) * 1000.0);
     std::printf("peak rss %.1f MB (%.1f MB before the crawl), fetcher held at most %.1f MB of bodies\n",
-                static_cast<double>(PeakRssKb()) / 1024.0, static_cast<double>(rss_before) / 1024.0,
+                static_cast<double>(rss_crawl) / 1024.0, static_cast<double>(rss_before) / 1024.0,
                 static_cast<double>((*fetcher)->peak_buffered_bytes()) / (1024.0 * 1024.0));
     rc = errors == 0 ? 0 : 1;
   }

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <curl/curl.h>
 #include <map>
 #include <optional>
+#include <sys/epoll.h>
 
+#include "common/unique_fd.h"
 #include "crawler/fetch_error.h"
 
 namespace leakmon {
@@ -262,10 +266,51 @@ void Finish(Transfer& t, CURLcode rc, FetchResponse* r) {
   r->error = "HTTP " + std::to_string(status);
 }
 
+std::int64_t MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// What libcurl wants to be woken for, kept by its callbacks: the sockets
+// to watch (in an epoll set) and when to call it back without socket
+// activity. Outlives the multi handle, whose cleanup may still call back.
+struct Watch {
+  UniqueFd epoll;
+  std::int64_t timer_at_ms = -1;  // monotonic; -1: no timer
+};
+
+// CURLMOPT_SOCKETFUNCTION: keeps the epoll set in step with what libcurl
+// waits for on socket `s`. A socket closed before its removal has already
+// left the set, and a reused number is added again: errors are expected.
+extern "C" int OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*) {
+  auto* w = static_cast<Watch*>(userp);
+  if (what == CURL_POLL_REMOVE) {
+    ::epoll_ctl(w->epoll.get(), EPOLL_CTL_DEL, s, nullptr);
+    return 0;
+  }
+  epoll_event ev{};
+  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  ev.data.fd = s;
+  if (::epoll_ctl(w->epoll.get(), EPOLL_CTL_MOD, s, &ev) != 0 && errno == ENOENT) {
+    ::epoll_ctl(w->epoll.get(), EPOLL_CTL_ADD, s, &ev);
+  }
+  return 0;
+}
+
+// CURLMOPT_TIMERFUNCTION: when libcurl wants CURL_SOCKET_TIMEOUT.
+extern "C" int OnTimer(CURLM*, long timeout_ms, void* userp) {
+  static_cast<Watch*>(userp)->timer_at_ms = timeout_ms < 0 ? -1 : MonotonicMs() + timeout_ms;
+  return 0;
+}
+
 }  // namespace
 
+// Transfers run with curl_multi_socket_action: libcurl is called for the
+// sockets that are ready and for its timers only, not for every transfer
+// on every wake-up (curl_multi_perform polls each transfer's socket).
 struct CurlFetcher::Impl {
   CurlFetcherOptions options;
+  Watch watch;  // before `multi`: destroyed after it
   MultiPtr multi;
   EasyPtr base;  // the template every transfer duplicates
   Budget budget;
@@ -286,6 +331,35 @@ struct CurlFetcher::Impl {
       t->paused = false;
       curl_easy_pause(t->easy.get(), CURLPAUSE_CONT);  // may call WriteBody, which may pause again
     }
+  }
+
+  // Calls libcurl for `fd` (ready for `events`), or for its timers when
+  // `fd` is CURL_SOCKET_TIMEOUT.
+  void Drive(curl_socket_t fd, int events) {
+    int running = 0;
+    if (fd == CURL_SOCKET_TIMEOUT) watch.timer_at_ms = -1;  // OnTimer may set the next one
+    curl_multi_socket_action(multi.get(), fd, events, &running);
+  }
+
+  void DriveTimerIfDue() {
+    if (watch.timer_at_ms >= 0 && MonotonicMs() >= watch.timer_at_ms) Drive(CURL_SOCKET_TIMEOUT, 0);
+  }
+
+  // Waits up to `timeout_ms` (less if a libcurl timer is due sooner) for
+  // ready sockets and drives libcurl for each.
+  void WaitAndDrive(int timeout_ms) {
+    int wait = std::max(0, timeout_ms);
+    if (watch.timer_at_ms >= 0) {
+      wait = static_cast<int>(std::clamp<std::int64_t>(watch.timer_at_ms - MonotonicMs(), 0, wait));
+    }
+    epoll_event events[64];
+    const int n = ::epoll_wait(watch.epoll.get(), events, 64, wait);
+    for (int i = 0; i < n; ++i) {
+      const std::uint32_t e = events[i].events;
+      Drive(events[i].data.fd, ((e & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? CURL_CSELECT_IN : 0) |
+                                   ((e & EPOLLOUT) ? CURL_CSELECT_OUT : 0) | ((e & EPOLLERR) ? CURL_CSELECT_ERR : 0));
+    }
+    DriveTimerIfDue();
   }
 
   void Collect(std::vector<FetchDone>* done) {
@@ -317,7 +391,17 @@ Result<std::unique_ptr<CurlFetcher>> CurlFetcher::Create(const CurlFetcherOption
   impl->options = options;
   impl->multi.reset(curl_multi_init());
   impl->base.reset(curl_easy_init());
-  if (!impl->multi || !impl->base) return Status::Internal("libcurl failed to initialize");
+  impl->watch.epoll = UniqueFd(::epoll_create1(EPOLL_CLOEXEC));
+  if (!impl->multi || !impl->base || !impl->watch.epoll.valid()) {
+    return Status::Internal("libcurl failed to initialize");
+  }
+  CURLM* m = impl->multi.get();
+  if (curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, OnSocket) != CURLM_OK ||
+      curl_multi_setopt(m, CURLMOPT_SOCKETDATA, &impl->watch) != CURLM_OK ||
+      curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, OnTimer) != CURLM_OK ||
+      curl_multi_setopt(m, CURLMOPT_TIMERDATA, &impl->watch) != CURLM_OK) {
+    return Status::Internal("libcurl refused the multi socket callbacks");
+  }
   LEAKMON_RETURN_IF_ERROR(ApplyBaseOptions(impl->base.get(), options));
   const std::int64_t cap = std::max<std::int64_t>(1, options.max_body_bytes);
   const std::int64_t transfers = std::max<std::int64_t>(1, options.max_transfers);
@@ -353,12 +437,10 @@ void CurlFetcher::Start(std::uint64_t tag, const FetchRequest& request) {
 std::vector<FetchDone> CurlFetcher::Wait(int timeout_ms) {
   std::vector<FetchDone> done = std::move(impl_->failed_to_start);
   impl_->failed_to_start.clear();
-  int running = 0;
-  curl_multi_perform(impl_->multi.get(), &running);
+  impl_->DriveTimerIfDue();
   impl_->Collect(&done);
   if (done.empty()) {
-    curl_multi_poll(impl_->multi.get(), nullptr, 0, std::max(0, timeout_ms), nullptr);
-    curl_multi_perform(impl_->multi.get(), &running);
+    impl_->WaitAndDrive(timeout_ms);
     impl_->Collect(&done);
   }
   impl_->ResumePaused();

@@ -1,6 +1,8 @@
 // CurlFetcher: the Fetcher that goes through the Tor SOCKS proxy, with
-// libcurl's multi interface (many transfers on one thread). There is no
-// direct mode: Create() fails unless every setting below could be applied.
+// libcurl's multi interface (many transfers on one thread, driven with
+// curl_multi_socket_action and epoll: libcurl is called only for ready
+// sockets and due timers). There is no direct mode: Create() fails unless
+// every setting below could be applied.
 //
 // Every libcurl setting leakmon uses is made in curl_fetcher.cpp, and every
 // curl_easy_setopt result is checked:
