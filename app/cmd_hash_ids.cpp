@@ -42,6 +42,9 @@ Result<std::string> HashIds(const HashIdsArgs& args, HashIdsTotals* totals) {
   if (args.in == args.out || SameFile(args.in, args.out)) {
     return Status::InvalidArgument(args.out + ": refusing to write the output over the input");
   }
+  if (args.key == args.out || SameFile(args.key, args.out)) {
+    return Status::InvalidArgument(args.out + ": refusing to write the output over the key");
+  }
   LEAKMON_ASSIGN_OR_RETURN(SecretKey key, LoadKeyFile(args.key));
   KeyedHasher hasher(key);
   Result<PhoneCanonicalizer> phone = PhoneCanonicalizer::Create(args.region);

@@ -21,8 +21,12 @@ class CsvReader {
     std::size_t max_fields = 64;         // per record
   };
 
+  // The reader keeps a view of `text`, which must outlive it.
   explicit CsvReader(std::string_view text) : CsvReader(text, Limits()) {}
   CsvReader(std::string_view text, Limits limits) : text_(text), limits_(limits) {}
+  // A temporary string would dangle before the first Next().
+  explicit CsvReader(std::string&& text) = delete;
+  CsvReader(std::string&& text, Limits limits) = delete;
 
   // Reads the next record into `fields`. Returns false at end of input or on
   // error; status() tells which. Blank lines are skipped.

@@ -41,6 +41,19 @@ bool CutUtf8(std::string* text, std::size_t max) {
   return true;
 }
 
+// A media type for error messages, which are stored: the Content-Type
+// header is the server's text, so only its registered top-level type is
+// named ("image/..."), never what follows.
+std::string Described(const std::string& media_type) {
+  static constexpr std::string_view kTopLevel[] = {"application", "audio", "font",      "image",  "message",
+                                                   "model",       "text",  "multipart", "video"};
+  std::string_view top = std::string_view(media_type).substr(0, media_type.find('/'));
+  for (std::string_view t : kTopLevel) {
+    if (top == t) return std::string(t) + "/...";
+  }
+  return "unknown";
+}
+
 }  // namespace
 
 std::string MediaType(std::string_view content_type) {
@@ -62,14 +75,14 @@ Result<PageContent> Extract(std::string_view body, std::string* owned, std::stri
   page.media_type = MediaType(content_type);
   Kind kind = KindOf(page.media_type);
   if (kind == Kind::kUnsupported) {
-    return Status::InvalidArgument("unsupported content type " + page.media_type.substr(0, 100));
+    return Status::InvalidArgument("unsupported content type " + Described(page.media_type));
   }
   if (kind == Kind::kSniff) {
     if (LooksLikeHtml(body)) {
       kind = Kind::kHtml;
     } else if (LooksBinary(body)) {
       return Status::InvalidArgument("binary content" +
-                                     (page.media_type.empty() ? std::string() : " (" + page.media_type + ")"));
+                                     (page.media_type.empty() ? std::string() : " (" + Described(page.media_type) + ")"));
     } else {
       kind = Kind::kText;
     }

@@ -286,7 +286,7 @@ struct Crawler::Impl {
       }
       if (!s.scope->InScope(r.location)) {
         r.error_kind = "out_of_scope";
-        r.error = "redirect to " + r.location.substr(0, 200) + ", outside the site";
+        r.error = "redirect to a URL outside the site";  // the URL is the server's text: not kept
         return Final(task, r);
       }
       task.fetch_url = r.location;

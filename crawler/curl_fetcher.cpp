@@ -212,18 +212,23 @@ void Finish(Transfer& t, CURLcode rc, FetchResponse* r) {
   if (curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &wire) == CURLE_OK) r->wire_bytes = wire;
 
   if (rc != CURLE_OK) {
-    std::string detail = t.errbuf[0] ? t.errbuf : curl_easy_strerror(rc);
+    // `message` is for classification only: curl's error buffer can quote
+    // what the server sent (a host name, a header), and r->error is stored
+    // and printed, so it gets curl's fixed text or leakmon's own.
+    const std::string message = t.errbuf[0] ? t.errbuf : curl_easy_strerror(rc);
+    std::string detail = curl_easy_strerror(rc);
     switch (rc) {
       case CURLE_COULDNT_CONNECT:
       case CURLE_COULDNT_RESOLVE_PROXY: r->error_kind = "proxy_unreachable"; break;
       case CURLE_PROXY: {
         long px = CURLPX_OK;
         curl_easy_getinfo(c, CURLINFO_PROXY_ERROR, &px);
-        r->error_kind = ProxyErrorKind(px, detail);
+        r->error_kind = ProxyErrorKind(px, message);
+        if (const ErrorKind* kind = FindErrorKind(r->error_kind)) detail = std::string(kind->description);
         break;
       }
       case CURLE_OPERATION_TIMEDOUT:
-        r->error_kind = detail.rfind("Operation too slow", 0) == 0 ? "too_slow" : "timeout";
+        r->error_kind = message.rfind("Operation too slow", 0) == 0 ? "too_slow" : "timeout";
         break;
       case CURLE_UNSUPPORTED_PROTOCOL: r->error_kind = "protocol"; break;
       case CURLE_BAD_CONTENT_ENCODING: r->error_kind = "content"; break;

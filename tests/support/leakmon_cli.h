@@ -1,6 +1,7 @@
 // Helpers for tests that drive the real leakmon binary.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,15 @@ inline bool MakeKeyAndIdentifiers(const TempDir& dir, const std::string& people_
   return Leakmon({"keygen", "--out", "leakmon.key"}, dir.path()).exit_code == 0 &&
          Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"}, dir.path())
                  .exit_code == 0;
+}
+
+// Starts `leakmon <args...>` in `cwd` without waiting for it.
+inline std::unique_ptr<Subprocess> StartLeakmon(const std::vector<std::string>& args, const std::string& cwd,
+                                                ProcessOptions options = {}) {
+  std::vector<std::string> argv = {LeakmonBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  options.cwd = cwd;
+  return std::make_unique<Subprocess>(argv, options);
 }
 
 }  // namespace leakmon::testing

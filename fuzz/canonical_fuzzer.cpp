@@ -1,0 +1,67 @@
+// Fuzzes every canonicalizer (matcher/canonical.h) and the Unicode helpers
+// under them. Checks what matching depends on:
+//   - canonicalization is idempotent: a canonical form found verbatim in a
+//     page canonicalizes to itself, or hash-ids and the scanner would never
+//     meet;
+//   - an error never quotes the value (it may be personal data);
+//   - the Unicode helpers always return valid UTF-8 without NUL.
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include "fuzz/fuzz_check.h"
+#include "matcher/canonical.h"
+#include "matcher/unicode.h"
+
+namespace {
+
+// Every kind name leakmon may know; the ones this build knows are fuzzed.
+constexpr const char* kKindNames[] = {"email", "name",        "term", "email_domain",
+                                      "phone", "national_id", "iban", "payment_card"};
+
+bool ValidUtf8WithoutNul(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return false;
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    std::uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (std::size_t k = 1; k < n; ++k) {
+      auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace leakmon;
+  FuzzedDataProvider in(data, size);
+  const char* kind_name = in.PickValueInArray(kKindNames);
+  const std::string value = in.ConsumeRemainingBytesAsString();
+
+  for (const std::string& s : {RepairUtf8(value), Nfkc(value), NfkcCasefold(value), Lowercase(RepairUtf8(value))}) {
+    FUZZ_CHECK(ValidUtf8WithoutNul(s));
+  }
+  std::string storage;
+  for (std::string_view w : CanonicalWords(value, &storage)) FUZZ_CHECK(!w.empty());
+
+  std::optional<Kind> kind = ParseKind(kind_name);
+  if (!kind) return 0;
+  Result<std::string> canon = Canonicalize(*kind, value);
+  if (!canon.ok()) {
+    if (value.size() >= 6) FUZZ_CHECK(canon.status().message().find(value) == std::string::npos);
+    return 0;
+  }
+  FUZZ_CHECK(!canon->empty());
+  FUZZ_CHECK(ValidUtf8WithoutNul(*canon));
+  Result<std::string> again = Canonicalize(*kind, *canon);
+  FUZZ_CHECK(again.ok());
+  FUZZ_CHECK(*again == *canon);
+  return 0;
+}
