@@ -5,6 +5,7 @@
 //     meet;
 //   - an error never quotes the value (it may be personal data);
 //   - the Unicode helpers always return valid UTF-8 without NUL.
+#include <algorithm>
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "fuzz/fuzz_check.h"
@@ -12,10 +13,6 @@
 #include "matcher/unicode.h"
 
 namespace {
-
-// Every kind name leakmon may know; the ones this build knows are fuzzed.
-constexpr const char* kKindNames[] = {"email", "name",        "term", "email_domain",
-                                      "phone", "national_id", "iban", "payment_card"};
 
 bool ValidUtf8WithoutNul(const std::string& s) {
   std::size_t i = 0;
@@ -42,7 +39,7 @@ bool ValidUtf8WithoutNul(const std::string& s) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace leakmon;
   FuzzedDataProvider in(data, size);
-  const char* kind_name = in.PickValueInArray(kKindNames);
+  const Kind kind = in.PickValueInArray(kAllKinds);
   const std::string value = in.ConsumeRemainingBytesAsString();
 
   for (const std::string& s : {RepairUtf8(value), Nfkc(value), NfkcCasefold(value), Lowercase(RepairUtf8(value))}) {
@@ -51,16 +48,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string storage;
   for (std::string_view w : CanonicalWords(value, &storage)) FUZZ_CHECK(!w.empty());
 
-  std::optional<Kind> kind = ParseKind(kind_name);
-  if (!kind) return 0;
-  Result<std::string> canon = Canonicalize(*kind, value);
+  Result<std::string> canon = Canonicalize(kind, value);
   if (!canon.ok()) {
-    if (value.size() >= 6) FUZZ_CHECK(canon.status().message().find(value) == std::string::npos);
+    // Only values the fixed texts of the messages cannot contain by chance.
+    bool distinctive = value.find_first_of("#$%&*=?^`{|}~\x01") != std::string::npos ||
+                       std::any_of(value.begin(), value.end(), [](char c) { return (c & 0x80) != 0; });
+    if (distinctive && value.size() >= 4) FUZZ_CHECK(canon.status().message().find(value) == std::string::npos);
     return 0;
   }
   FUZZ_CHECK(!canon->empty());
   FUZZ_CHECK(ValidUtf8WithoutNul(*canon));
-  Result<std::string> again = Canonicalize(*kind, *canon);
+  Result<std::string> again = Canonicalize(kind, *canon);
   FUZZ_CHECK(again.ok());
   FUZZ_CHECK(*again == *canon);
   return 0;

@@ -1,5 +1,5 @@
 // Fuzzes the scanner (matcher/scanner.h) over arbitrary page text, with a
-// fixed identifier set holding every kind this build knows. Checks the
+// fixed identifier set holding every kind this build can hash. Checks the
 // shape of the result, and that an email planted on its own line after the
 // hostile text is still found: no input may blind the scanner to what
 // follows it.
@@ -38,9 +38,11 @@ struct World {
     std::uint32_t next = 0;
     for (const auto& row : kIds) {
       std::optional<Kind> kind = ParseKind(row[0]);
-      if (!kind) continue;
-      Result<std::string> canon = Canonicalize(*kind, row[1]);
-      FUZZ_CHECK(canon.ok());
+      Result<std::string> canon = kind ? Canonicalize(*kind, row[1]) : Status::InvalidArgument("unknown kind");
+      if (!canon.ok()) {  // a kind this build cannot hash yet
+        FUZZ_CHECK(std::string_view(row[1]) != kPlantedEmail);
+        continue;
+      }
       std::size_t words = 1 + static_cast<std::size_t>(std::count(canon->begin(), canon->end(), ' '));
       if (std::string_view(row[1]) == kPlantedEmail) planted = next;
       ids.Add(*kind, {fuzz::FuzzHasher().Hash(*canon)}, row[2], words);

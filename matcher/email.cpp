@@ -85,7 +85,11 @@ Result<std::string> CanonicalizeDomain(std::string_view value) {
 }
 
 Result<std::string> CanonicalizeEmail(std::string_view value) {
-  std::string s = Lowercase(Nfkc(Trim(value)));
+  // Twice: lowercasing can undo NFKC composition ("T" + U+0308 has no
+  // precomposed form, "t" + U+0308 has), so one pass is not a fixed point and
+  // the canonical form found verbatim in a page would hash differently
+  // (found by fuzz/canonical_fuzzer).
+  std::string s = Lowercase(Nfkc(Lowercase(Nfkc(Trim(value)))));
   std::size_t at = s.find('@');
   if (at == std::string::npos || s.find('@', at + 1) != std::string::npos) {
     return Status::InvalidArgument("not an email address: needs exactly one @");

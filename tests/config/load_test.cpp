@@ -164,3 +164,30 @@ TEST_CASE("A missing config file is reported with its path") {
   CHECK(r.status().code() == leakmon::Status::Code::kNotFound);
   CHECK(r.status().message().find("/nonexistent/leakmon.toml") != std::string::npos);
 }
+
+TEST_CASE("Non-ASCII text is accepted in strings and comments only") {
+  // toml++ 3.3 meets undefined behaviour on the refused spellings (config/load.cpp).
+  struct Case {
+    std::string toml;
+    std::string error;  // empty: parses
+  };
+  auto c = GENERATE(values<Case>({
+      {"# käyttäjä: pääsivu\n[[site]]\nname = \"pääsivu\"\nstart = ['http://abc.onion/ä']\nitems = \"\"\"ö\"\"\"\n"
+       "follow = '''å'''\n",
+       ""},
+      {"ä = 1\n", "leakmon.toml:1: non-ASCII character outside a quoted string or comment"},
+      {"[tor]\n\xc2\xa7proxy = \"x\"\n", "leakmon.toml:2: non-ASCII character outside a quoted string or comment"},
+      {"\xcc\xaa", "leakmon.toml:1: non-ASCII character outside a quoted string or comment"},
+      {"a = \"x\\\"\" é = 1\n", "leakmon.toml:1: non-ASCII character outside a quoted string or comment"},
+      {"a = \"\"\"x\n\"\"\"\" \n\xc3\xa9", "leakmon.toml:3: non-ASCII character outside a quoted string or comment"},
+      {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "leakmon.toml:2: non-ASCII character right after a line-ending backslash"},
+      {"s = \"\"\"\\  \r\n  \n \xc2\xa7\"\"\"\n", "leakmon.toml:3: non-ASCII character right after a line-ending backslash"},
+  }));
+  auto r = ParseConfig(c.toml, "leakmon.toml");
+  if (c.error.empty()) {
+    INFO(r.status().message());
+    CHECK(r.ok());
+  } else {
+    CHECK(r.status().message() == c.error);
+  }
+}
