@@ -18,7 +18,6 @@
 #include <cerrno>
 #include <cstring>
 #include <netdb.h>
-#include <regex>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -100,10 +99,13 @@ class IsolatedNetwork {
   std::map<std::string, long> Counters() {
     ProcessResult r = RunProcess({"/usr/sbin/nft", "list", "counters", "table", "inet", "leakmon_test"});
     REQUIRE(r.exit_code == 0);
+    // "counter to_proxy {\n\t\tpackets 3 bytes 180\n\t}" for each counter.
     std::map<std::string, long> out;
-    std::regex re(R"(counter (\w+) \{\s*packets (\d+))");
-    for (std::sregex_iterator it(r.out.begin(), r.out.end(), re), end; it != end; ++it) {
-      out[(*it)[1]] = std::stol((*it)[2]);
+    for (std::size_t at = r.out.find("counter "); at != std::string::npos; at = r.out.find("counter ", at + 1)) {
+      std::size_t name_end = r.out.find(' ', at + 8);
+      std::size_t packets = r.out.find("packets ", at);
+      if (name_end == std::string::npos || packets == std::string::npos) break;
+      out[r.out.substr(at + 8, name_end - at - 8)] = std::stol(r.out.substr(packets + 8));
     }
     REQUIRE(out.size() == 5);
     return out;
