@@ -1,14 +1,19 @@
-// Fuzzes every canonicalizer (matcher/canonical.h) and the Unicode helpers
-// under them. Checks what matching depends on:
+// Fuzzes every canonicalizer (matcher/canonical.h: email, email_domain,
+// phone, national_id, iban, payment_card, name, term), keyed hashing of
+// each (HashIdentifier), the phone guesses the scanner makes, and the
+// Unicode helpers under them. Checks what matching depends on:
 //   - canonicalization is idempotent: a canonical form found verbatim in a
 //     page canonicalizes to itself, or hash-ids and the scanner would never
 //     meet;
+//   - HashIdentifier hashes exactly the canonical form, and refuses nothing
+//     Canonicalize accepts but names and terms longer than it supports;
 //   - an error never quotes the value (it may be personal data);
 //   - the Unicode helpers always return valid UTF-8 without NUL.
 #include <algorithm>
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "fuzz/fuzz_check.h"
+#include "fuzz/fuzz_key.h"
 #include "matcher/canonical.h"
 #include "matcher/unicode.h"
 
@@ -48,7 +53,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string storage;
   for (std::string_view w : CanonicalWords(value, &storage)) FUZZ_CHECK(!w.empty());
 
-  Result<std::string> canon = Canonicalize(kind, value);
+  CanonicalOptions options;
+  options.phone = &fuzz::FuzzPhone();
+
+  std::string digits;
+  for (char c : value) {
+    if (c >= '0' && c <= '9' && digits.size() < 20) digits.push_back(c);
+  }
+  std::string guesses[2];
+  int n = fuzz::FuzzPhone().Guesses(digits, !value.empty() && value[0] == '+', guesses);
+  FUZZ_CHECK(n >= 0 && n <= 2);
+
+  Result<std::string> canon = Canonicalize(kind, value, options);
+  Result<HashedIdentifier> hashed = HashIdentifier(kind, value, fuzz::FuzzHasher(), options);
+  // hash-ids hashes what it canonicalizes; it only refuses names and terms
+  // of more than 8 words, which the scanner never looks for.
+  if (hashed.ok()) FUZZ_CHECK(canon.ok() && hashed->hash == fuzz::FuzzHasher().Hash(*canon));
+  if (canon.ok() && !hashed.ok()) {
+    FUZZ_CHECK(IsWordKind(kind) && std::count(canon->begin(), canon->end(), ' ') >= 8);
+  }
   if (!canon.ok()) {
     // Only values the fixed texts of the messages cannot contain by chance.
     bool distinctive = value.find_first_of("#$%&*=?^`{|}~\x01") != std::string::npos ||
@@ -58,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   FUZZ_CHECK(!canon->empty());
   FUZZ_CHECK(ValidUtf8WithoutNul(*canon));
-  Result<std::string> again = Canonicalize(kind, *canon);
+  Result<std::string> again = Canonicalize(kind, *canon, options);
   FUZZ_CHECK(again.ok());
   FUZZ_CHECK(*again == *canon);
   return 0;
