@@ -326,7 +326,7 @@ TEST_CASE("Nothing leakmon writes, prints or holds open contains page text or a 
 
   INFO(search.Summary());
   std::string errors;
-  for (const auto& row : Query(dir.File("leakmon.db"), "SELECT url, error_kind, error FROM pages WHERE error_kind != ''")) {
+  for (const auto& row : Query(dir.File("leakmon.db"), "SELECT url, error_kind, error FROM pages WHERE error_kind IS NOT NULL AND error_kind != ''")) {
     errors += row[0] + " " + row[1] + ": " + row[2] + "\n";
   }
   INFO("pages with errors:\n" << errors);
