@@ -253,8 +253,16 @@ void LinearHtml(std::string_view html, const HtmlLimits& limits, HtmlContent* ou
   while (i < n) {
     char c = html[i];
     if (c == '&') {
-      std::size_t used = room() ? DecodeEntity(html.substr(i), &out->text) : 0;
-      if (used == 0 && room()) out->text.push_back('&');
+      // An entity decodes to up to 4 bytes: it goes in whole or not at all
+      // (appending it unchecked overran max_text_bytes; found by fuzzing).
+      std::string decoded;
+      std::size_t used = DecodeEntity(html.substr(i), &decoded);
+      if (used == 0) decoded = "&";
+      if (!out->text_truncated && out->text.size() + decoded.size() <= limits.max_text_bytes) {
+        out->text += decoded;
+      } else {
+        out->text_truncated = true;
+      }
       i += std::max<std::size_t>(used, 1);
     } else if (c != '<') {
       std::size_t next = std::min(html.find_first_of("<&", i), n);
@@ -295,11 +303,24 @@ void LinearHtml(std::string_view html, const HtmlLimits& limits, HtmlContent* ou
           }
           if (match) break;
         }
-        i = j;
+        // No end tag: the rest is skipped (not its last few bytes kept,
+        // which could start inside a UTF-8 sequence; found by fuzzing).
+        i = j + close.size() <= n ? j : n;
       }
     }
     if (!room() && i < n) out->text_truncated = true;
   }
+}
+
+// A cap cuts text at a byte count, possibly inside a UTF-8 sequence: drop
+// the incomplete sequence at the end (found by fuzz/content_fuzzer).
+void DropPartialUtf8Tail(std::string* text) {
+  std::size_t lead = text->size();
+  while (lead > 0 && text->size() - lead < 4 && (static_cast<unsigned char>((*text)[lead - 1]) & 0xC0) == 0x80) --lead;
+  if (lead == 0) return;
+  const auto b = static_cast<unsigned char>((*text)[lead - 1]);
+  const std::size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+  if (text->size() - (lead - 1) < need) text->resize(lead - 1);
 }
 
 }  // namespace
@@ -348,6 +369,7 @@ Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits)
     HtmlContent degraded;
     degraded.degraded = true;
     LinearHtml(html, limits, &degraded);
+    if (degraded.text_truncated) DropPartialUtf8Tail(&degraded.text);
     return degraded;
   }
   GumboOutputPtr output(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
@@ -356,6 +378,7 @@ Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits)
   Extractor extractor(limits, &content);
   extractor.Walk(output->document);
   extractor.Finish();
+  if (content.text_truncated) DropPartialUtf8Tail(&content.text);
   return content;
 }
 

@@ -3,6 +3,7 @@
 // deep documents are reached. Checks that every limit holds.
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include "crawler/content.h"
 #include "crawler/html_text.h"
 #include "fuzz/fuzz_check.h"
 

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "crawler/charset.h"
+
 using leakmon::ExtractHtml;
 using leakmon::HtmlLimits;
 
@@ -105,6 +107,37 @@ TEST_CASE("The linear path (too deep or too large for gumbo) still finds text an
   CHECK(r->text.find("color") == std::string::npos);
   CHECK(r->text.find("var x") == std::string::npos);
   CHECK(r->text.find("commented") == std::string::npos);
+}
+
+// Found by fuzz/content_fuzzer: a cap cut text inside a UTF-8 sequence; an
+// entity overran max_text_bytes on the linear path; an unclosed <style> kept
+// its last bytes as text.
+TEST_CASE("Capped text stays valid UTF-8 and within its cap on both paths") {
+  struct Case {
+    const char* what;
+    std::string html;
+    std::size_t max_text_bytes;
+    std::size_t max_gumbo_bytes;
+    std::string text;
+  };
+  const std::string aaa = "\xC3\xA4\xC3\xA4\xC3\xA4";  // äää, 6 bytes
+  const std::vector<Case> cases = {
+      {"gumbo, cut inside a character", "<p>" + aaa + "</p>", 5, 1 << 20, "\xC3\xA4\xC3\xA4"},
+      {"linear, cut inside a character", "<p>" + aaa + "</p>" + std::string(64, ' '), 5, 16, "\xC3\xA4\xC3\xA4"},
+      {"linear, an entity that does not fit", "<p>ab&auml;</p>" + std::string(64, ' '), 3, 16, "ab"},
+      {"linear, unclosed style", "<p>x</p><style>" + aaa + std::string(64, ' '), 100, 16, "x "},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    HtmlLimits limits;
+    limits.max_text_bytes = c.max_text_bytes;
+    limits.max_gumbo_bytes = c.max_gumbo_bytes;
+    auto r = ExtractHtml(c.html, limits);
+    REQUIRE(r.ok());
+    CHECK(r->text.size() <= c.max_text_bytes);
+    CHECK(leakmon::IsValidUtf8(r->text));
+    CHECK(r->text.substr(0, c.text.size()) == c.text);
+  }
 }
 
 TEST_CASE("100k links: the cap holds on both paths, and the page is read in bounded time") {
