@@ -1,6 +1,11 @@
 #include "matcher/identifier_file.h"
 
+#include <cstring>
 #include <map>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "common/sha256.h"
 
@@ -35,26 +40,67 @@ constexpr std::array<signed char, 256> MakeHexTable() {
 }
 constexpr std::array<signed char, 256> kHex = MakeHexTable();
 
-bool ParseDigest(std::string_view hex, Digest* out) {
-  if (hex.size() != 64) return false;
-  for (std::size_t i = 0; i < 32; ++i) {
-    int hi = kHex[static_cast<unsigned char>(hex[2 * i])], lo = kHex[static_cast<unsigned char>(hex[2 * i + 1])];
+// Decodes 2 * n lowercase hex digits at `s` into n bytes; false on any other
+// character. 16 digits at a time with SSE2.
+bool DecodeHex(const char* s, std::size_t n, std::uint8_t* out) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 8 <= n; i += 8) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 2 * i));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('f' + 1)));
+    if (_mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xFFFF) return false;
+    // '0'-'9' -> 0-9, 'a'-'f' -> 10-15
+    const __m128i nibbles = _mm_sub_epi8(
+        v, _mm_or_si128(_mm_and_si128(digit, _mm_set1_epi8('0')), _mm_and_si128(letter, _mm_set1_epi8('a' - 10))));
+    // Each 16-bit lane holds (first digit, second digit): make it one byte.
+    const __m128i bytes = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(nibbles, _mm_set1_epi16(0x00FF)), 4),
+                                       _mm_srli_epi16(nibbles, 8));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(bytes, bytes));
+  }
+#endif
+  for (; i < n; ++i) {
+    int hi = kHex[static_cast<unsigned char>(s[2 * i])], lo = kHex[static_cast<unsigned char>(s[2 * i + 1])];
     if ((hi | lo) < 0) return false;
-    (*out)[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
   return true;
 }
 
-bool ParseTag(std::string_view hex, std::uint64_t* out) {
-  if (hex.size() != 16) return false;
+bool DecodeTag(const char* s, std::uint64_t* out) {
+  std::uint8_t b[8];
+  if (!DecodeHex(s, 8, b)) return false;
   std::uint64_t v = 0;
-  for (char c : hex) {
-    int d = kHex[static_cast<unsigned char>(c)];
-    if (d < 0) return false;
-    v = v << 4 | static_cast<std::uint64_t>(d);
-  }
+  for (std::uint8_t x : b) v = v << 8 | x;  // big-endian: the hex reads most significant first
   *out = v;
   return true;
+}
+
+bool ParseDigest(std::string_view hex, Digest* out) { return hex.size() == 64 && DecodeHex(hex.data(), 32, out->data()); }
+
+bool ParseTag(std::string_view hex, std::uint64_t* out) { return hex.size() == 16 && DecodeTag(hex.data(), out); }
+
+constexpr std::array<bool, 256> MakeRefTable() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[static_cast<std::size_t>(c)] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                     c == '.' || c == '_' || c == ':' || c == '/' || c == '#' || c == '-';
+  }
+  return t;
+}
+constexpr std::array<bool, 256> kRefChar = MakeRefTable();
+
+// The kind named by the `n` bytes at `s`, for the fast path; nullopt for
+// anything else (including "vocab").
+std::optional<Kind> FastKind(const char* s, std::size_t n) {
+  auto is = [&](std::string_view name) { return n == name.size() && std::memcmp(s, name.data(), n) == 0; };
+  switch (n) {
+    case 4: return is("name") ? Kind::kName : is("term") ? Kind::kTerm : is("iban") ? std::optional(Kind::kIban) : std::nullopt;
+    case 5: return is("email") ? Kind::kEmail : is("phone") ? std::optional(Kind::kPhone) : std::nullopt;
+    case 11: return is("national_id") ? std::optional(Kind::kNationalId) : std::nullopt;
+    case 12: return is("email_domain") ? Kind::kEmailDomain : is("payment_card") ? std::optional(Kind::kPaymentCard) : std::nullopt;
+    default: return std::nullopt;
+  }
 }
 
 std::string TagHex(std::uint64_t tag) {
@@ -124,9 +170,7 @@ std::string VocabularyLines(const std::vector<std::uint64_t>& vocab_tags) {
 bool IsValidRef(std::string_view ref) {
   if (ref.size() > 64) return false;
   for (unsigned char c : ref) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == ':' || c == '/' || c == '#' || c == '-';
-    if (!ok) return false;
+    if (!kRefChar[c]) return false;
   }
   return true;
 }
@@ -135,7 +179,7 @@ IdentifierFileParser::IdentifierFileParser(std::string source, const KeyedHasher
     : source_(std::move(source)), hasher_(hasher) {}
 
 void IdentifierFileParser::ExpectBytes(std::size_t bytes) {
-  set_.Reserve(bytes / 100 + 16);  // a line is 100-200 bytes
+  set_.Reserve(bytes / 100 + 16);  // a line is 100-200 bytes; address space only
 }
 
 Status IdentifierFileParser::Fail(const std::string& what) {
@@ -143,9 +187,60 @@ Status IdentifierFileParser::Fail(const std::string& what) {
   return error_;
 }
 
+const char* IdentifierFileParser::FastRow(const char* p, const char* end) {
+  const char* q = p;
+  while (q < end && q - p < 13 && *q != ',') ++q;
+  if (q >= end || *q != ',') return nullptr;
+  const std::optional<Kind> kind = FastKind(p, static_cast<std::size_t>(q - p));
+  if (!kind) return nullptr;
+  ++q;
+  Digest hash;
+  if (end - q < 65 || !DecodeHex(q, 32, hash.data()) || q[64] != ',') return nullptr;
+  q += 65;
+  std::uint64_t tags[IdentifierSet::kMaxRotations];
+  const std::size_t max_tags = *kind == Kind::kName ? IdentifierSet::kMaxRotations : 1;
+  std::size_t ntags = 0;
+  for (;;) {
+    if (end - q < 17 || ntags == max_tags || !DecodeTag(q, &tags[ntags])) return nullptr;
+    ++ntags;
+    q += 17;
+    if (q[-1] == ',') break;
+    if (q[-1] != ';') return nullptr;
+  }
+  std::optional<Digest> folded;
+  std::uint64_t folded_tags[IdentifierSet::kMaxRotations];
+  if (q < end && *q != ',') {
+    Digest fh;
+    if (*kind != Kind::kName || end - q < 64 || !DecodeHex(q, 32, fh.data())) return nullptr;
+    q += 64;
+    for (std::size_t i = 0; i < ntags; ++i, q += 16) {
+      if (end - q < 17 || *q != ';' || !DecodeTag(++q, &folded_tags[i])) return nullptr;
+    }
+    folded = fh;
+  }
+  if (q >= end || *q != ',') return nullptr;
+  const char* ref = ++q;
+  while (q < end && kRefChar[static_cast<unsigned char>(*q)]) ++q;
+  if (q >= end || *q != '\n' || q - ref > 64 || set_.size() >= IdentifierSet::kMaxIdentifiers) return nullptr;
+  set_.Add(*kind, hash, std::span<const std::uint64_t>(tags, ntags),
+           std::string_view(ref, static_cast<std::size_t>(q - ref)), folded,
+           std::span<const std::uint64_t>(folded_tags, folded ? ntags : 0));
+  ++line_;
+  return q + 1;
+}
+
 Status IdentifierFileParser::Feed(std::string_view chunk) {
   if (!error_.ok()) return error_;
   while (!chunk.empty()) {
+    if (partial_.empty() && saw_columns_) {
+      // Well-formed rows straight from the chunk; anything else (a vocab
+      // line, CRLF, an error, a row cut by the chunk's end) goes the slow way.
+      const char* p = chunk.data();
+      const char* end = p + chunk.size();
+      while (const char* next = FastRow(p, end)) p = next;
+      chunk.remove_prefix(static_cast<std::size_t>(p - chunk.data()));
+      if (chunk.empty()) break;
+    }
     std::size_t nl = chunk.find('\n');
     if (nl == std::string_view::npos) {
       if (partial_.size() + chunk.size() > 1 << 20) {

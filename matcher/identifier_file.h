@@ -70,6 +70,9 @@ class IdentifierFileParser {
   Status Header(std::string_view line);
   Status Row(std::string_view line);
   Status Fail(const std::string& what);
+  // Parses one well-formed identifier row at p (ending in "\n" before end)
+  // and returns the position after it; nullptr when the row needs Line().
+  const char* FastRow(const char* p, const char* end);
 
   std::string source_;
   const KeyedHasher& hasher_;
