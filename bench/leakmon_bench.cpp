@@ -10,6 +10,8 @@
 //       load time and peak RSS of the identifier file; plain-text scan
 //       throughput per CPU-second, end to end with the load; HTML: extract +
 //       scan vs gumbo's parse alone; grep -F -f on the plain corpus
+//   leakmon-bench dump --dir D --in FILE [--html 1]
+//       every page's matches, to diff two builds' scanners on one corpus
 //
 // bench/run_benchmark.sh runs the whole thing; results go to docs/benchmarks.md.
 #include <cstdio>
@@ -67,7 +69,7 @@ std::string Arg(int argc, char** argv, const char* name, const char* fallback) {
   return fallback;
 }
 
-std::vector<std::string_view> Pages(const std::string& corpus) {
+std::vector<std::string_view> Pages(std::string_view corpus) {
   std::vector<std::string_view> out;
   std::size_t start = 0;
   for (std::size_t ff = corpus.find("\f\n"); ff != std::string::npos; ff = corpus.find("\f\n", start)) {
@@ -214,6 +216,30 @@ int Run(int argc, char** argv) {
   return 0;
 }
 
+// Every page's matches ("page N", then "id count strength" lines), to
+// compare two builds' scanners on the same corpus (diff the outputs).
+int Dump(int argc, char** argv) {
+  const std::string dir = Arg(argc, argv, "--dir", ".");
+  Result<LoadedIdentifiers> loaded = LoadIdentifiers(dir + "/bench.key", dir + "/identifiers.csv");
+  if (!loaded.ok()) return 1;
+  std::unique_ptr<Scanner> scanner = std::move(*Scanner::Create(*loaded->hasher, loaded->ids));
+  Result<std::string> corpus = ReadFileBounded(Arg(argc, argv, "--in", ""), std::size_t{4} << 30);
+  if (!corpus.ok()) return 1;
+  const bool html = Arg(argc, argv, "--html", "0") == "1";
+  std::size_t n = 0;
+  HtmlLimits limits;
+  for (std::string_view p : Pages(*corpus)) {
+    std::string text(p);
+    if (html) {
+      Result<HtmlContent> c = ExtractHtml(p, limits);
+      if (!c.ok()) continue;
+      text = c->text;
+    }
+    std::printf("page %zu\n", n++);
+    for (const Match& m : scanner->Scan(text)) std::printf("%u %u %d\n", m.id, m.count, static_cast<int>(m.strength));
+  }
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -221,6 +247,7 @@ int main(int argc, char** argv) {
   if (cmd == "quality") return Quality(argc, argv);
   if (cmd == "generate") return Generate(argc, argv);
   if (cmd == "run") return Run(argc, argv);
-  std::fprintf(stderr, "usage: leakmon-bench quality|generate|run [options]; see bench/leakmon_bench.cpp\n");
+  if (cmd == "dump") return Dump(argc, argv);
+  std::fprintf(stderr, "usage: leakmon-bench quality|generate|run|dump [options]; see bench/leakmon_bench.cpp\n");
   return 2;
 }

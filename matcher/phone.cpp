@@ -21,17 +21,30 @@ Result<PhoneCanonicalizer> PhoneCanonicalizer::Create(std::string_view default_r
   return p;
 }
 
-Result<std::string> PhoneCanonicalizer::Canonicalize(std::string_view value) const {
+namespace {
+
+// libphonenumber's E.164 reading of `value`; with `validate`, only of a valid number.
+Result<std::string> ToE164(std::string_view value, const std::string& region, bool validate) {
   const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   if (value.size() > 64) return Status::InvalidArgument("not a phone number: too long");
   PhoneNumber number;
-  if (util->Parse(std::string(value), region_, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+  if (util->Parse(std::string(value), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
     return Status::InvalidArgument("not a phone number");
   }
-  if (!util->IsValidNumber(number)) return Status::InvalidArgument("not a valid phone number for its region");
+  if (validate && !util->IsValidNumber(number)) return Status::InvalidArgument("not a valid phone number for its region");
   std::string out;
   util->Format(number, PhoneNumberUtil::E164, &out);
   return out;
+}
+
+}  // namespace
+
+Result<std::string> PhoneCanonicalizer::Canonicalize(std::string_view value) const {
+  return ToE164(value, region_, true);
+}
+
+Result<std::string> PhoneCanonicalizer::ParseE164(std::string_view value) const {
+  return ToE164(value, region_, false);
 }
 
 int PhoneCanonicalizer::Guesses(std::string_view digits, bool plus, std::string out[2]) const {

@@ -30,6 +30,14 @@ class PhoneCanonicalizer {
 
   Result<std::string> Canonicalize(std::string_view value) const;
 
+  // The scanner's confirmation of a tag hit: libphonenumber's E.164 reading
+  // of `value` (Parse, then Format), without IsValidNumber, which costs as
+  // much as the parse. The scanner reports the number only when the keyed
+  // hash of this form equals a listed identifier's, and `hash-ids` accepted
+  // that identifier only after IsValidNumber: validity is already known.
+  // Fails when libphonenumber cannot parse `value` at all.
+  Result<std::string> ParseE164(std::string_view value) const;
+
   // Up to two E.164 guesses for a candidate of ASCII `digits`, written with a
   // leading "+" when `plus`. Returns how many were written to `out`.
   int Guesses(std::string_view digits, bool plus, std::string out[2]) const;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "matcher/byte_scan.h"
 #include "matcher/unicode.h"
 
 namespace leakmon {
@@ -102,98 +103,120 @@ std::size_t DecodeJsonEscape(std::string_view text, std::size_t i, std::string* 
   return 6;
 }
 
-bool NeedsDecoding(std::string_view text) {
-  return std::memchr(text.data(), '&', text.size()) || std::memchr(text.data(), '%', text.size()) ||
-         std::memchr(text.data(), '\\', text.size());
-}
-
-// NFKC with the fast paths: ASCII, and Latin-1 letters (C3 80-BF) followed by
-// ASCII or by another such letter, are already NFKC and compose with nothing.
-std::string NfkcFast(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  auto latin1_at = [&](std::size_t k) { return k + 1 < n && s[k] == 0xC3 && s[k + 1] >= 0x80 && s[k + 1] <= 0xBF; };
-  while (i < n) {
-    std::size_t j = i;
-    while (j < n && s[j] < 0x80) ++j;
-    out.append(text.data() + i, j - i);
-    i = j;
-    if (i >= n) break;
-    if (latin1_at(i) && (i + 2 >= n || s[i + 2] < 0x80 || latin1_at(i + 2))) {
-      out.append(text.data() + i, 2);
-      i += 2;
-      continue;
+// Builds the output of a pass that rewrites a few ranges of its input:
+// nothing is copied until the first range that really changes, so text with
+// nothing to rewrite costs one scan and no copy.
+class Rewriter {
+ public:
+  Rewriter(std::string_view in, std::string* out) : in_(in), out_(out) {}
+  // in_[begin, end) becomes `with`; ranges come in order and do not overlap.
+  void Replace(std::size_t begin, std::size_t end, std::string_view with) {
+    if (!changed_) {
+      if (with == in_.substr(begin, end - begin)) return;
+      changed_ = true;
+      out_->clear();
+      out_->reserve(in_.size() + 16);
     }
-    // A segment for utf8proc: from the previous character if it is ASCII (a
-    // combining mark may attach to it) to the next pair of ASCII bytes.
-    std::size_t start = i;
-    if (start > 0 && s[start - 1] < 0x80 && !out.empty()) {
-      --start;
-      out.pop_back();
-    }
-    std::size_t end = i;
-    while (end < n && !(s[end] < 0x80 && (end + 1 >= n || s[end + 1] < 0x80))) ++end;
-    if (end < n) ++end;  // include the ASCII byte that ends it
-    out += Nfkc(text.substr(start, end - start));
-    i = end;
+    out_->append(in_.data() + copied_, begin - copied_);
+    out_->append(with);
+    copied_ = end;
   }
-  return out;
-}
+  // The result: `in` itself when nothing changed, else a view of *out.
+  std::string_view Finish() {
+    if (!changed_) return in_;
+    out_->append(in_.data() + copied_, in_.size() - copied_);
+    return *out_;
+  }
 
-}  // namespace
+ private:
+  std::string_view in_;
+  std::string* out_;
+  std::size_t copied_ = 0;
+  bool changed_ = false;
+};
 
-std::string DecodeEscapes(std::string_view text) {
-  if (!NeedsDecoding(text)) return std::string(text);
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
+std::string_view DecodeEscapesInto(std::string_view text, std::string* storage) {
+  Rewriter out(text, storage);
   const std::size_t n = text.size();
-  while (i < n) {
-    std::size_t j = i;
-    while (j < n && text[j] != '&' && text[j] != '%' && text[j] != '\\') ++j;
-    out.append(text.data() + i, j - i);
-    i = j;
-    if (i >= n) break;
+  std::string piece;
+  for (std::size_t i = byte_scan::FindAnyOf3(text.data(), 0, n, '&', '%', '\\'); i < n;
+       i = byte_scan::FindAnyOf3(text.data(), i, n, '&', '%', '\\')) {
+    piece.clear();
     std::size_t used = 0;
     if (text[i] == '&') {
-      used = DecodeEntity(text, i, &out);
+      used = DecodeEntity(text, i, &piece);
     } else if (text[i] == '%') {
       if (i + 2 < n) {
         int hi = HexValue(text[i + 1]), lo = HexValue(text[i + 2]);
         if (hi >= 0 && lo >= 0) {
           int b = hi * 16 + lo;
           if (b >= 0x20 && b < 0x7F) {
-            out.push_back(static_cast<char>(b));
+            piece.push_back(static_cast<char>(b));
             used = 3;
           }
         }
       }
     } else {
-      used = DecodeJsonEscape(text, i, &out);
+      used = DecodeJsonEscape(text, i, &piece);
     }
     if (used == 0) {
-      out.push_back(text[i]);
-      used = 1;
+      ++i;
+    } else {
+      out.Replace(i, i + used, piece);
+      i += used;
     }
-    i += used;
+  }
+  return out.Finish();
+}
+
+// NFKC with the fast paths: ASCII, and Latin-1 letters (C3 80-BF) followed by
+// ASCII or by another such letter, are already NFKC and compose with nothing.
+// Everything else goes to utf8proc in segments: from the previous character
+// if it is ASCII (a combining mark may attach to it) to the next pair of
+// ASCII bytes.
+std::string_view NfkcInto(std::string_view text, std::string* storage) {
+  Rewriter out(text, storage);
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  auto latin1_at = [&](std::size_t k) { return k + 1 < n && s[k] == 0xC3 && s[k + 1] >= 0x80 && s[k + 1] <= 0xBF; };
+  for (std::size_t i = byte_scan::FindNonAscii(text.data(), 0, n); i < n;
+       i = byte_scan::FindNonAscii(text.data(), i, n)) {
+    if (latin1_at(i) && (i + 2 >= n || s[i + 2] < 0x80 || latin1_at(i + 2))) {
+      i += 2;
+      continue;
+    }
+    std::size_t start = i;
+    if (start > 0 && s[start - 1] < 0x80) --start;  // always a byte kept as it was
+    std::size_t end = i;
+    while (end < n && !(s[end] < 0x80 && (end + 1 >= n || s[end + 1] < 0x80))) ++end;
+    if (end < n) ++end;  // include the ASCII byte that ends it
+    out.Replace(start, end, Nfkc(text.substr(start, end - start)));
+    i = end;
+  }
+  return out.Finish();
+}
+
+}  // namespace
+
+std::string DecodeEscapes(std::string_view text) {
+  std::string storage;
+  return std::string(DecodeEscapesInto(text, &storage));
+}
+
+std::string_view PrepareScanText(std::string_view text, std::string* storage) {
+  std::string decoded;
+  std::string_view t = DecodeEscapesInto(text, &decoded);
+  std::string_view out = NfkcInto(t, storage);
+  if (out.data() == decoded.data()) {  // NFKC changed nothing: keep the decoded text
+    *storage = std::move(decoded);
+    return *storage;
   }
   return out;
 }
 
-std::string_view PrepareScanText(std::string_view text, std::string* storage) {
-  bool ascii = true;
-  for (unsigned char c : text) ascii &= c < 0x80;
-  if (ascii && !NeedsDecoding(text)) return text;
-  *storage = PrepareScanText(text);
-  return *storage;
-}
-
 std::string PrepareScanText(std::string_view text) {
-  if (!NeedsDecoding(text)) return NfkcFast(text);
-  return NfkcFast(DecodeEscapes(text));
+  std::string storage;
+  return std::string(PrepareScanText(text, &storage));
 }
 
 }  // namespace leakmon

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <utf8proc.h>
 
 #include "matcher/bank.h"
+#include "matcher/byte_masks.h"
 #include "matcher/canonical.h"
 #include "matcher/email.h"
 #include "matcher/national_id.h"
@@ -123,18 +126,6 @@ bool IsLocalChar(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// Calls fn(offset) for each byte `c` in `t` (memchr).
-template <class Fn>
-void ForEachByte(std::string_view t, char c, Fn&& fn) {
-  const char* base = t.data();
-  const char* end = base + t.size();
-  for (const char* p = base; p < end; ++p) {
-    p = static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(end - p)));
-    if (!p) return;
-    fn(static_cast<std::size_t>(p - base));
-  }
-}
-
 struct Marker {
   std::size_t begin;
   std::size_t end;
@@ -157,6 +148,11 @@ struct Scanner::Pass {
   // Hits in the current digit span: (id, first group, last group). Two
   // readings of one number ("+358 40 123 4567" and "40 123 4567") count once.
   std::vector<std::array<std::size_t, 3>> span_hits;
+  // From Classify(): positions where an email marker, a Cloudflare address
+  // or a URL may start ('@' '[' '(' '{' '#' "-c" ":/" " at " " \xC3"), and
+  // where each run of digits starts. Both ascending.
+  std::vector<std::size_t> marks;
+  std::vector<std::size_t> digit_starts;
 
   // Looks up a non-word candidate; records verified hits. Returns true on a hit.
   bool TryNonWord(Kind kind, std::string_view canonical, std::size_t first_group = kNoSpan,
@@ -196,6 +192,7 @@ struct Scanner::Pass {
     for (std::string_view d : DomainAndParents(canonical_domain)) TryNonWord(Kind::kEmailDomain, d);
   }
 
+  void Classify(std::string_view t);
   void Emails(std::string_view t);
   void CloudflareEmails(std::string_view t);
   void LinkHosts(std::string_view t);
@@ -205,30 +202,44 @@ struct Scanner::Pass {
   void Words(std::string_view t);
 };
 
+// One pass over the text for the rarer bytes every other pass starts from
+// (byte_masks.h; the word pass has its own).
+void Scanner::Pass::Classify(std::string_view t) {
+  const std::size_t words = byte_masks::Words64(t.size());
+  std::vector<std::uint64_t> special(words), digit(words);
+  byte_masks::SpecialAndDigitBytes(t, special.data(), digit.data());
+  std::uint64_t prev_digit = 0;  // the previous block's last byte was a digit
+  for (std::size_t b = 0; b < words; ++b) {
+    const std::size_t base = b * 64;
+    for (std::uint64_t m = special[b]; m; m &= m - 1) {
+      marks.push_back(base + static_cast<std::size_t>(__builtin_ctzll(m)));
+    }
+    for (std::uint64_t m = digit[b] & ~((digit[b] << 1) | prev_digit); m; m &= m - 1) {
+      digit_starts.push_back(base + static_cast<std::size_t>(__builtin_ctzll(m)));
+    }
+    prev_digit = digit[b] >> 63;
+  }
+}
+
 void Scanner::Pass::Emails(std::string_view t) {
   std::vector<Marker> markers;
-  for (const char* p = t.data(); (p = static_cast<const char*>(std::memchr(p, '@', t.data() + t.size() - p)));
-       ++p) {
-    markers.push_back({static_cast<std::size_t>(p - t.data()), static_cast<std::size_t>(p - t.data()) + 1, false});
-  }
-  for (char open : {'[', '(', '{'}) {
-    for (const char* p = t.data(); (p = static_cast<const char*>(std::memchr(p, open, t.data() + t.size() - p)));
-         ++p) {
-      std::size_t i = static_cast<std::size_t>(p - t.data());
+  for (const std::size_t i : marks) {
+    const char c = t[i];
+    if (c == '@') {
+      markers.push_back({i, i + 1, false});
+    } else if (c == '[' || c == '(' || c == '{') {
       if (std::size_t len = BracketWordAt(t, i, kAtWords)) markers.push_back({i, i + len, true});
+    } else if (c == ' ') {
+      // Bare " at " / " ät " (any case): accepted only when the result is a
+      // valid address.
+      if (i + 3 < t.size() && Lower(t[i + 1]) == 'a' && Lower(t[i + 2]) == 't' && t[i + 3] == ' ') {
+        markers.push_back({i, i + 4, true});
+      } else if (i + 4 < t.size() && t[i + 1] == '\xC3' && (t[i + 2] == '\xA4' || t[i + 2] == '\x84') &&
+                 Lower(t[i + 3]) == 't' && t[i + 4] == ' ') {
+        markers.push_back({i, i + 5, true});
+      }
     }
   }
-  // Bare " at " / " ät " (any case): accepted only when the result is a
-  // valid address. Found from their "t " / "T " ends.
-  ForEachByte(t, ' ', [&](std::size_t i) {
-    if (i + 3 < t.size() && Lower(t[i + 1]) == 'a' && Lower(t[i + 2]) == 't' && t[i + 3] == ' ') {
-      markers.push_back({i, i + 4, true});
-    } else if (i + 4 < t.size() && t[i + 1] == '\xC3' && (t[i + 2] == '\xA4' || t[i + 2] == '\x84') &&
-               Lower(t[i + 3]) == 't' && t[i + 4] == ' ') {
-      markers.push_back({i, i + 5, true});
-    }
-  });
-  std::sort(markers.begin(), markers.end(), [](const Marker& a, const Marker& b) { return a.begin < b.begin; });
 
   std::size_t consumed = 0;
   std::string candidate;
@@ -285,8 +296,9 @@ void Scanner::Pass::CloudflareEmails(std::string_view t) {
   for (std::string_view marker : {std::string_view("data-cfemail"), std::string_view("email-protection#")}) {
     const char anchor = marker.front() == 'd' ? '-' : '#';
     const std::size_t anchor_at = marker.find(anchor);
-    ForEachByte(t, anchor, [&](std::size_t a) {
-      if (a < anchor_at || t.compare(a - anchor_at, marker.size(), marker) != 0) return;
+    for (const std::size_t a : marks) {
+      if (t[a] != anchor) continue;
+      if (a < anchor_at || t.compare(a - anchor_at, marker.size(), marker) != 0) continue;
       const std::size_t i = a - anchor_at;
       std::size_t p = i + marker.size();
       if (marker.front() == 'd') {
@@ -303,20 +315,20 @@ void Scanner::Pass::CloudflareEmails(std::string_view t) {
         bytes.push_back(static_cast<char>(hi * 16 + lo));
         p += 2;
       }
-      if (bytes.size() < 2) return;
+      if (bytes.size() < 2) continue;
       std::string email;
       for (std::size_t k = 1; k < bytes.size(); ++k) email.push_back(static_cast<char>(bytes[k] ^ bytes[0]));
       Result<std::string> canon = CanonicalizeEmail(email);
-      if (!canon.ok()) return;
+      if (!canon.ok()) continue;
       Email(*canon);  // found or not, its domain counts for email_domain
       Domain(std::string_view(*canon).substr(canon->find('@') + 1));
-    });
+    }
   }
 }
 
 void Scanner::Pass::LinkHosts(std::string_view t) {
-  ForEachByte(t, ':', [&](std::size_t i) {
-    if (t.compare(i, 3, "://") != 0) return;
+  for (const std::size_t i : marks) {
+    if (t.compare(i, 3, "://") != 0) continue;
     std::size_t b = i + 3, e = b;
     while (e < t.size() && e - b < 260 && t[e] != '/' && t[e] != '?' && t[e] != '#' && t[e] != ' ' &&
            t[e] != '"' && t[e] != '\'' && t[e] != '<' && t[e] != '>' && t[e] != '\n' && t[e] != '\t' &&
@@ -328,7 +340,7 @@ void Scanner::Pass::LinkHosts(std::string_view t) {
     if (std::size_t colon = host.find(':'); colon != std::string_view::npos) host = host.substr(0, colon);
     Result<std::string> canon = CanonicalizeDomain(host);
     if (canon.ok()) Domain(*canon);
-  });
+  }
 }
 
 void Scanner::Pass::Iban(std::string_view t, std::size_t start) {
@@ -359,19 +371,14 @@ void Scanner::Pass::Digits(std::string_view t) {
   auto is_sep = [](char c) { return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '+'; };
   std::vector<ByteRange> groups;
   const std::size_t n = t.size();
-  std::size_t i = 0;
-  while (i < n) {
-    while (i < n && !IsDigit(t[i])) ++i;
-    if (i >= n) break;
-    const std::size_t d = i;
+  std::size_t i = 0;  // digits before i belong to a span already read
+  for (const std::size_t d : digit_starts) {
+    if (d < i) continue;
     if (iban && d >= 2 && IsAlpha(t[d - 1]) && IsAlpha(t[d - 2]) && (d < 3 || !IsAlnum(t[d - 3])) && d + 1 < n &&
         IsDigit(t[d + 1])) {
       Iban(t, d - 2);
     }
-    if (d > 0 && IsAlnum(t[d - 1])) {  // digits glued to a word
-      while (i < n && IsDigit(t[i])) ++i;
-      continue;
-    }
+    if (d > 0 && IsAlnum(t[d - 1])) continue;  // digits glued to a word
     const bool plus = d > 0 && t[d - 1] == '+' && (d < 2 || !IsAlnum(t[d - 2]));
     groups.clear();
     std::size_t p = d;
@@ -447,8 +454,9 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
           bool tag_hit = false;
           ids.ForEachPosting(s.hasher_.Tag(Kind::kPhone, guesses[k]), [&](const IdentifierSet::Posting&) { tag_hit = true; });
           if (!tag_hit) continue;
-          // Confirm with libphonenumber: the canonical form is its E.164.
-          Result<std::string> canon = s.phone_.Canonicalize(with_plus ? "+" + digits : digits);
+          // Confirm with libphonenumber: the canonical form is its E.164
+          // (its validity is known once the keyed hash matches; phone.h).
+          Result<std::string> canon = s.phone_.ParseE164(with_plus ? "+" + digits : digits);
           if (canon.ok()) TryNonWord(Kind::kPhone, *canon, g, h);
           break;
         }
@@ -461,20 +469,59 @@ void Scanner::Pass::Words(std::string_view t) {
   const IdentifierSet& ids = s.ids_;
   const std::size_t max_n = std::min<std::size_t>(ids.max_words(), IdentifierSet::kMaxRotations);
   if (max_n == 0 || !(ids.HasKind(Kind::kName) || ids.HasKind(Kind::kTerm))) return;
-  struct Slot {
-    std::uint64_t exact = 0;
-    std::uint64_t folded = 0;
-    bool differs = false;  // the folded form differs
+
+  // What the keyed functions say about one canonical word of the
+  // vocabulary, computed once per distinct word of the page.
+  struct WordInfo {
+    std::uint64_t exact;   // WordTag(word)
+    std::uint64_t folded;  // WordTag(folded word); == exact unless it differs
+    bool differs;          // the folded form differs
     std::string word;
     std::string folded_word;
   };
-  std::array<Slot, IdentifierSet::kMaxRotations> ring;
+  std::vector<WordInfo> infos;
+  // 1 + index into infos, or 0 when the word is not in the vocabulary.
+  auto classify = [&](std::string_view w) -> std::uint32_t {
+    bool in = ids.InVocabulary(s.hasher_.VocabTag(w));
+    std::string folded_word;
+    bool differs = false;
+    if (MayFold(w)) {
+      folded_word = FoldDiacritics(w);
+      differs = folded_word != w;
+      if (!in && differs) in = ids.InVocabulary(s.hasher_.VocabTag(folded_word));
+    }
+    if (!in) return 0;
+    const std::uint64_t exact = s.hasher_.WordTag(w);
+    infos.push_back(WordInfo{exact, differs ? s.hasher_.WordTag(folded_word) : exact, differs, std::string(w),
+                             differs ? std::move(folded_word) : std::string(w)});
+    return static_cast<std::uint32_t>(infos.size());
+  };
+
+  // Most words of a page repeat: a direct-mapped cache of the page's words
+  // (up to 16 bytes) and what classify() said, so each distinct word costs
+  // its keyed hashes once. A word is its 16 bytes as two 64-bit words
+  // (WordSplitter zero-pads it, and no word contains a NUL byte, so the
+  // padding also tells the length; all zeros is an empty slot). About 16
+  // bytes of text per slot keeps the cache within the CPU's L1 cache for
+  // pages of tens of kilobytes. Per page only: it holds page words.
+  struct CacheKey {
+    std::uint64_t lo, hi;
+  };
+  const std::size_t cache_size = std::clamp<std::size_t>(std::bit_ceil(t.size() / 32), 256, 4096);
+  const int cache_shift = 64 - std::countr_zero(cache_size);
+  std::unique_ptr<CacheKey[]> cache_keys(new CacheKey[cache_size]());
+  std::unique_ptr<std::uint32_t[]> cache_info(new std::uint32_t[cache_size]);
+
+  std::array<std::uint32_t, IdentifierSet::kMaxRotations> ring{};  // infos indexes of the last words
   std::size_t head = 0;  // words pushed so far
   std::size_t run = 0;   // consecutive vocabulary words ending at head
   std::size_t span = 0;  // next email span to compare with
   std::vector<std::pair<std::uint32_t, Strength>> gram_hits;
   std::string canonical;
   std::string_view parts[IdentifierSet::kMaxRotations];
+  auto slot_at = [&](std::size_t back) -> const WordInfo& {  // back = 1: the last word pushed
+    return infos[ring[(head - back) % ring.size()] - 1];
+  };
 
   // Verifies a posting hit by the gram of the last n words (exact or folded
   // spellings) and records it unless already hit at this gram.
@@ -487,8 +534,8 @@ void Scanner::Pass::Words(std::string_view t) {
     }
     // The identifier's canonical order: undo the rotation.
     for (std::size_t m = 0; m < n; ++m) {
-      const Slot& slot = ring[(head - n + (m + n - p.rotation) % n) % ring.size()];
-      parts[m] = folded_path ? slot.folded_word : slot.word;
+      const WordInfo& w = slot_at(n - (m + n - p.rotation) % n);
+      parts[m] = folded_path ? w.folded_word : w.word;
     }
     canonical.clear();
     for (std::size_t m = 0; m < n; ++m) {
@@ -506,57 +553,16 @@ void Scanner::Pass::Words(std::string_view t) {
     gram_hits.emplace_back(p.id, strength);
   };
 
-  // Words known to be outside the vocabulary, for this page only: most words
-  // of a page repeat, and a probe here is cheaper than a keyed hash.
-  struct Miss {
-    std::uint64_t a = 0, b = 0;
-    std::size_t len = 0;
-  };
-  std::vector<Miss> misses(4096);
-  WordSplitter splitter;
-  splitter.ForEach(t, [&](std::string_view w, std::size_t begin, std::size_t) {
-    while (span < email_spans.size() && email_spans[span].end <= begin) ++span;
-    if (span < email_spans.size() && email_spans[span].begin <= begin) {
-      run = 0;
-      return;
-    }
-    Miss* miss = nullptr;
-    if (w.size() <= 16) {
-      std::uint64_t a = 0, b = 0;
-      std::memcpy(&a, w.data(), std::min<std::size_t>(8, w.size()));
-      if (w.size() > 8) std::memcpy(&b, w.data() + 8, w.size() - 8);
-      std::uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ w.size();
-      miss = &misses[static_cast<std::size_t>(h >> 52)];
-      if (miss->len == w.size() && miss->a == a && miss->b == b) {
-        run = 0;
-        return;
-      }
-      *miss = Miss{a, b, 0};  // its length is set below if the word is a miss
-    }
-    bool in = ids.InVocabulary(s.hasher_.VocabTag(w));
-    Slot& slot = ring[head % ring.size()];
-    slot.differs = false;
-    if (MayFold(w)) {
-      slot.folded_word = FoldDiacritics(w);
-      slot.differs = slot.folded_word != w;
-      if (!in && slot.differs) in = ids.InVocabulary(s.hasher_.VocabTag(slot.folded_word));
-    }
-    if (!in) {
-      if (miss) miss->len = w.size();
-      run = 0;
-      return;
-    }
-    slot.word.assign(w);
-    if (!slot.differs) slot.folded_word.assign(w);
-    slot.exact = s.hasher_.WordTag(w);
-    slot.folded = slot.differs ? s.hasher_.WordTag(slot.folded_word) : slot.exact;
+  // A vocabulary word: n-grams over the run of such words ending here.
+  auto push = [&](std::uint32_t info) __attribute__((noinline)) {
+    ring[head % ring.size()] = info;
     ++head;
     run = std::min(run + 1, max_n);
     for (std::size_t n = 1; n <= run; ++n) {
       std::uint64_t exact = 0, folded = 0;
       bool differs = false;
       for (std::size_t k = 0; k < n; ++k) {
-        const Slot& sk = ring[(head - n + k) % ring.size()];
+        const WordInfo& sk = slot_at(n - k);
         exact = k == 0 ? sk.exact : KeyedHasher::Extend(exact, sk.exact);
         folded = k == 0 ? sk.folded : KeyedHasher::Extend(folded, sk.folded);
         differs = differs || sk.differs;
@@ -569,6 +575,44 @@ void Scanner::Pass::Words(std::string_view t) {
                            [&](const IdentifierSet::Posting& p) { verify(p, n, true); });
       }
       hits.insert(hits.end(), gram_hits.begin(), gram_hits.end());
+    }
+  };
+  auto classify_uncached = [&](std::string_view w) __attribute__((noinline)) { return classify(w); };
+
+  // The hot loop: one call per word of the page, most of them answered by
+  // the cache.
+  std::size_t span_begin = email_spans.empty() ? t.size() : email_spans[0].begin;
+  WordSplitter splitter;
+  splitter.ForEach(t, [&](std::string_view w, std::size_t begin, std::size_t) __attribute__((always_inline)) {
+    if (begin >= span_begin) {
+      while (span < email_spans.size() && email_spans[span].end <= begin) ++span;
+      span_begin = span < email_spans.size() ? email_spans[span].begin : t.size();
+      if (begin >= span_begin) {  // inside an address
+        run = 0;
+        return;
+      }
+    }
+    std::uint32_t info;
+    if (w.size() <= 16) {
+      std::uint64_t lo, hi;
+      std::memcpy(&lo, w.data(), 8);
+      std::memcpy(&hi, w.data() + 8, 8);
+      const std::size_t slot = static_cast<std::size_t>(((lo + std::rotl(hi, 29)) * 0x9E3779B97F4A7C15ULL) >> cache_shift);
+      CacheKey& key = cache_keys[slot];
+      if (key.lo == lo && key.hi == hi) {
+        info = cache_info[slot];
+      } else {
+        info = classify_uncached(w);
+        key = CacheKey{lo, hi};
+        cache_info[slot] = info;
+      }
+    } else {
+      info = classify_uncached(w);
+    }
+    if (info == 0) {
+      run = 0;
+    } else {
+      push(info);
     }
   });
 }
@@ -589,7 +633,8 @@ std::vector<Match> Scanner::Scan(std::string_view text) const {
   if (ids_.size() == 0) return {};
   std::string storage;
   const std::string_view t = PrepareScanText(text, &storage);
-  Pass pass{*this, {}, {}, {}};
+  Pass pass{*this, {}, {}, {}, {}, {}};
+  pass.Classify(t);
   if (ids_.HasKind(Kind::kEmail) || ids_.HasKind(Kind::kEmailDomain) || ids_.HasKind(Kind::kName)) {
     pass.Emails(t);
     pass.CloudflareEmails(t);

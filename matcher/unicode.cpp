@@ -26,6 +26,23 @@ std::string Map(std::string_view in, int options) {
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
 }
 
+// ASCII without NUL: NFKC leaves it as it is (no ASCII character
+// decomposes, composes or is default-ignorable) and needs no repair.
+bool PlainAscii(std::string_view in) {
+  for (unsigned char c : in) {
+    if (c >= 0x80 || c == 0) return false;
+  }
+  return true;
+}
+
+std::string AsciiLower(std::string_view in) {
+  std::string out(in);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
 bool IsWordCategory(utf8proc_category_t c) {
   switch (c) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
@@ -72,15 +89,18 @@ std::string RepairUtf8(std::string_view in) {
 }
 
 std::string Nfkc(std::string_view in) {
+  if (PlainAscii(in)) return std::string(in);
   return Map(in, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_IGNORE);
 }
 
 std::string NfkcCasefold(std::string_view in) {
+  if (PlainAscii(in)) return AsciiLower(in);  // case folding of ASCII is lowercasing
   return Map(in, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_IGNORE |
                      UTF8PROC_CASEFOLD);
 }
 
 std::string Lowercase(std::string_view in) {
+  if (PlainAscii(in)) return AsciiLower(in);
   std::string valid = RepairUtf8(in);
   std::string out;
   out.reserve(valid.size());
@@ -112,6 +132,67 @@ constexpr std::array<unsigned char, 256> MakeSeparatorTable() {
 const std::array<unsigned char, 256> kAsciiSeparator = MakeSeparatorTable();
 
 }  // namespace unicode_internal
+
+void WordSplitter::OtherPiece(std::string_view piece) {
+  const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
+  const std::size_t len = piece.size();
+  words_.clear();
+  bool ascii = true;
+  for (std::size_t k = 0; k < len; ++k) ascii &= s[k] < 0x80;
+  if (ascii) {
+    scratch_.resize(len);
+    for (std::size_t k = 0; k < len; ++k) scratch_[k] = static_cast<char>(s[k] | 0x20);  // letters and digits
+    words_.emplace_back(scratch_);
+  } else {
+    // Latin-1 letters (C3 80-BF) among ASCII letters and digits: already
+    // NFKC, and nothing after them can combine (the piece ends at ASCII).
+    bool latin1 = true;
+    scratch_.clear();
+    for (std::size_t k = 0; k < len && latin1; ++k) {
+      unsigned char c = s[k];
+      if (c < 0x80) {
+        scratch_.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      } else if (c == 0xC3 && k + 1 < len && s[k + 1] >= 0x80 && s[k + 1] <= 0xBF) {
+        unsigned char d = s[++k];
+        if (d == 0x97 || d == 0xB7) {  // a symbol (U+00D7, U+00F7): NUL marks the break
+          scratch_.push_back('\0');
+        } else if (d == 0x9F) {  // sharp s folds to "ss"
+          scratch_ += "ss";
+        } else {
+          if (d <= 0x9E) d = static_cast<unsigned char>(d + 0x20);  // uppercase -> lowercase
+          scratch_.push_back(static_cast<char>(0xC3));
+          scratch_.push_back(static_cast<char>(d));
+        }
+      } else {
+        latin1 = false;
+      }
+    }
+    if (latin1) {
+      std::string_view all(scratch_);
+      std::size_t p = 0;
+      while (p <= all.size()) {
+        std::size_t q = all.find('\0', p);
+        if (q == std::string_view::npos) q = all.size();
+        if (q > p) words_.push_back(all.substr(p, q - p));
+        p = q + 1;
+      }
+    } else {
+      SlowPiece(piece);
+    }
+  }
+  // Each word followed by 16 zero bytes (ForEach's promise).
+  padded_.clear();
+  for (std::string_view w : words_) {
+    padded_.append(w);
+    padded_.append(16, '\0');
+  }
+  piece_words_.clear();
+  std::size_t at = 0;
+  for (std::string_view w : words_) {
+    piece_words_.emplace_back(padded_.data() + at, w.size());
+    at += w.size() + 16;
+  }
+}
 
 void WordSplitter::SlowPiece(std::string_view piece) {
   normalized_ = NfkcCasefold(piece);

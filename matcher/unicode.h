@@ -5,9 +5,14 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "matcher/byte_masks.h"
+#include "matcher/byte_scan.h"
 
 namespace leakmon {
 
@@ -33,20 +38,32 @@ std::string Lowercase(std::string_view in);
 // CanonicalWords) and the scanner. It works piece by piece: ASCII
 // punctuation and whitespace always separate words and never combine with
 // their neighbours under NFKC, so each piece between them is normalized on
-// its own. Pieces of ASCII letters and digits, and of Latin-1 letters
-// (U+00C0-U+00FF, "ä", "Ö", "å"), take a fast path; anything else goes
-// through utf8proc. Not thread-safe (it reuses buffers); use one per thread.
+// its own. Pieces are found from a bitmap of word bytes (byte_masks.h). Pieces of
+// ASCII letters and digits, and of Latin-1 letters (U+00C0-U+00FF, "ä",
+// "Ö", "å"), take a fast path; anything else goes through utf8proc. Not
+// thread-safe (it reuses buffers); use one per thread.
 class WordSplitter {
  public:
   // Calls fn(word, begin, end) for each word in order; [begin, end) is the
   // byte range of the piece of `text` the word came from. `word` is valid
-  // only during the call.
+  // only during the call, and its bytes are followed by zero bytes up to at
+  // least 16 bytes from its start, so a caller may read the first 16 bytes
+  // of a short word as two 64-bit words.
   template <class Fn>
   void ForEach(std::string_view text, Fn&& fn);
 
  private:
+  template <class Fn>
+  void Piece(std::string_view text, std::size_t begin, std::size_t end, Fn&& fn);
+  // The words of any other piece (long, or not ASCII) into piece_words_,
+  // each followed by 16 zero bytes in padded_.
+  void OtherPiece(std::string_view piece);
   // Splits a piece that needs utf8proc into words_.
   void SlowPiece(std::string_view piece);
+  alignas(16) unsigned char short_[32] = {};  // a short ASCII word, zero-padded
+  std::vector<std::uint64_t> mask_;  // word bytes of the text (byte_masks.h)
+  std::string padded_;
+  std::vector<std::string_view> piece_words_;
   std::string scratch_;
   std::string normalized_;
   std::vector<std::string_view> words_;
@@ -79,70 +96,47 @@ extern const std::array<unsigned char, 256> kAsciiSeparator;
 
 template <class Fn>
 void WordSplitter::ForEach(std::string_view text, Fn&& fn) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    while (i < n && unicode_internal::kAsciiSeparator[s[i]]) ++i;
-    if (i >= n) break;
-    const std::size_t start = i;
-    bool ascii = true;
-    while (i < n && !unicode_internal::kAsciiSeparator[s[i]]) {
-      ascii &= s[i] < 0x80;
-      ++i;
-    }
-    if (ascii) {
-      scratch_.resize(i - start);
-      for (std::size_t k = start; k < i; ++k) {
-        unsigned char c = s[k];
-        scratch_[k - start] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      }
-      fn(std::string_view(scratch_), start, i);
-      continue;
-    }
-    // Latin-1 letters (C3 80-BF) among ASCII letters and digits: already
-    // NFKC, and nothing after them can combine (the piece ends at ASCII).
-    bool latin1 = true;
-    bool split = false;  // a symbol (U+00D7, U+00F7) inside: NUL marks the break
-    scratch_.clear();
-    for (std::size_t k = start; k < i && latin1; ++k) {
-      unsigned char c = s[k];
-      if (c < 0x80) {
-        scratch_.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-      } else if (c == 0xC3 && k + 1 < i && s[k + 1] >= 0x80 && s[k + 1] <= 0xBF) {
-        unsigned char d = s[++k];
-        if (d == 0x97 || d == 0xB7) {
-          scratch_.push_back('\0');
-          split = true;
-        } else if (d == 0x9F) {  // sharp s folds to "ss"
-          scratch_ += "ss";
-        } else {
-          if (d <= 0x9E) d = static_cast<unsigned char>(d + 0x20);  // uppercase -> lowercase
-          scratch_.push_back(static_cast<char>(0xC3));
-          scratch_.push_back(static_cast<char>(d));
-        }
+  // Piece starts and ends are where the word-byte mask changes.
+  mask_.resize(byte_masks::Words64(n));
+  byte_masks::WordBytes(text, mask_.data());
+  std::size_t piece_begin = 0;
+  bool in_piece = false;
+  for (std::size_t b = 0, base = 0; b < mask_.size(); ++b, base += 64) {
+    const std::uint64_t m = mask_[b];
+    const std::uint64_t prev = (m << 1) | (in_piece ? 1u : 0u);
+    std::uint64_t starts = m & ~prev;
+    std::uint64_t ends = ~m & prev;
+    for (;;) {
+      if (in_piece) {
+        if (ends == 0) break;
+        const std::size_t e = base + static_cast<std::size_t>(__builtin_ctzll(ends));
+        ends &= ends - 1;
+        in_piece = false;
+        Piece(text, piece_begin, e, fn);
       } else {
-        latin1 = false;
+        if (starts == 0) break;
+        piece_begin = base + static_cast<std::size_t>(__builtin_ctzll(starts));
+        starts &= starts - 1;
+        in_piece = true;
       }
     }
-    if (latin1) {
-      std::string_view all(scratch_);
-      if (!split) {
-        fn(all, start, i);
-        continue;
-      }
-      std::size_t p = 0;
-      while (p <= all.size()) {
-        std::size_t q = all.find('\0', p);
-        if (q == std::string_view::npos) q = all.size();
-        if (q > p) fn(all.substr(p, q - p), start, i);
-        p = q + 1;
-      }
-      continue;
-    }
-    SlowPiece(text.substr(start, i - start));
-    for (std::string_view w : words_) fn(w, start, i);
   }
+  if (in_piece) Piece(text, piece_begin, n, fn);
+}
+
+template <class Fn>
+[[gnu::always_inline]] inline void WordSplitter::Piece(std::string_view text, std::size_t start, std::size_t end, Fn&& fn) {
+  const std::size_t len = end - start;
+  // Short pieces of ASCII and Latin-1 letters and digits: lowercase in one
+  // step (byte_scan.h).
+  if (len <= 16 && start + 16 <= text.size() &&
+      byte_scan::LowerShortPiece(reinterpret_cast<const unsigned char*>(text.data()) + start, len, short_)) {
+    fn(std::string_view(reinterpret_cast<const char*>(short_), len), start, end);
+    return;
+  }
+  OtherPiece(text.substr(start, len));
+  for (std::string_view w : piece_words_) fn(w, start, end);
 }
 
 }  // namespace leakmon

@@ -6,12 +6,19 @@
 // docs/benchmarks.md.
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <iterator>
 
 #include "bench/quality.h"
+#include "tests/matcher/kernel_limit.h"
 
 using namespace leakmon::bench;
 
 TEST_CASE("Quality: recall per kind and per form, zero false findings") {
+  // Once per byte-mask implementation (matcher/byte_masks.h): the scanner's
+  // findings must not depend on the CPU.
+  const auto kernels = GENERATE(from_range(std::begin(leakmon::testing::kAllKernels), std::end(leakmon::testing::kAllKernels)));
+  leakmon::testing::KernelLimit limit(kernels);
+  INFO("implementation " << leakmon::testing::KernelName(leakmon::byte_masks::ActiveKernels()));
   CorpusOptions options;
   options.seed = 20261128;
   QualityReport r = MeasureQuality(options, 1500);

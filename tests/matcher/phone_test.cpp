@@ -26,6 +26,26 @@ TEST_CASE("Phones: E.164 through libphonenumber with a default region") {
   auto r = fi->Canonicalize(c.in);
   REQUIRE(r.ok());
   CHECK(*r == c.e164);
+  // The scanner's confirmation of a tag hit reads valid numbers the same way.
+  auto parsed = fi->ParseE164(c.in);
+  REQUIRE(parsed.ok());
+  CHECK(*parsed == c.e164);
+}
+
+TEST_CASE("Phones: ParseE164 parses without validating, and refuses what does not parse") {
+  auto fi = PhoneCanonicalizer::Create("FI");
+  REQUIRE(fi.ok());
+  // Parses but is not a valid number: only a listed (validated) identifier's
+  // keyed hash can make the scanner report it.
+  CHECK_FALSE(fi->Canonicalize("040 12").ok());
+  auto short_number = fi->ParseE164("040 12");
+  REQUIRE(short_number.ok());
+  CHECK(*short_number == "+35804012");  // libphonenumber keeps the 0 of an invalid number
+  for (const char* bad : {"not a number", "", "+"}) {
+    INFO(bad);
+    CHECK_FALSE(fi->ParseE164(bad).ok());
+  }
+  CHECK_FALSE(fi->ParseE164(std::string(100, '1')).ok());
 }
 
 TEST_CASE("Phones: invalid numbers and unknown regions are refused") {

@@ -1,0 +1,46 @@
+// Bitmaps of byte classes over a whole text, for the scanner's linear passes
+// (unicode.h's word splitting, scanner.cpp's candidates). Bit i of out[i/64]
+// describes text[i]; each array has (text.size() + 63) / 64 entries and the
+// bits past the text's end are 0.
+//
+// Three implementations of the same kernels, chosen once at run time: AVX2
+// (32 bytes at a time, x86-64 CPUs that have it), SSE2 (16 bytes at a time,
+// every x86-64 CPU) and plain C++ (everywhere). Tests run each of them
+// (LimitKernelsForTesting) against the plain definitions. Pure; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace leakmon::byte_masks {
+
+inline std::size_t Words64(std::size_t bytes) { return (bytes + 63) / 64; }
+
+// Word bytes: ASCII letters and digits, and every byte >= 0x80.
+void WordBytes(std::string_view text, std::uint64_t* out);
+
+// `special`: where an email marker, a Cloudflare address or a URL may start:
+// '@' '[' '(' '{' '#', "-c", ":/", " \xC3", and " at " in any case.
+// `digit`: ASCII digits.
+void SpecialAndDigitBytes(std::string_view text, std::uint64_t* special, std::uint64_t* digit);
+
+// The implementations, best first.
+enum class Kernels { kAvx2 = 0, kSse2 = 1, kPortable = 2 };
+// The one WordBytes and SpecialAndDigitBytes use now: the best this build
+// and CPU have, within the testing limit.
+Kernels ActiveKernels();
+
+namespace internal {
+
+// Tests only: use nothing better than `best` from now on (kAvx2: no limit).
+void LimitKernelsForTesting(Kernels best);
+
+// The kernels: `blocks` whole blocks of 64 bytes at p, with at least 3 more
+// readable bytes after them (SpecialAndDigit looks ahead).
+void WordBlocksAvx2(const unsigned char* p, std::size_t blocks, std::uint64_t* out);
+void SpecialAndDigitBlocksAvx2(const unsigned char* p, std::size_t blocks, std::uint64_t* special,
+                               std::uint64_t* digit);
+
+}  // namespace internal
+}  // namespace leakmon::byte_masks
