@@ -300,15 +300,18 @@ Person CorpusGenerator::MakePerson(std::size_t index, bool listed) {
   if (scheme < 8) {
     int r = static_cast<int>(Below(20));
     char sign = r < 14 ? '-' : r < 16 ? 'A' : r < 17 ? '+' : "YXWVUBCDEF"[Below(10)];
+    p.country = "FI";
     p.national_id = MakeHetu(rng_, sign, Chance(0.05));
     p.phone = "04" + std::to_string(Below(7)) + " " + std::to_string(1000000 + Below(9000000));
     p.iban = MakeIban(rng_, "FI");
   } else if (scheme == 8) {
+    p.country = "SE";
     p.national_id = MakePersonnummer(rng_);
     p.phone = "+46 7" + std::string(1, "0236"[Below(4)]) + " " + std::to_string(100 + Below(900)) + " " +
               std::to_string(10 + Below(90)) + " " + std::to_string(10 + Below(90));
     p.iban = MakeIban(rng_, "SE");
   } else {
+    p.country = "NO";
     p.national_id = MakeFodselsnummer(rng_);
     static const char* const kNoMobile[] = {"40", "41", "45", "46", "47", "48", "90", "92", "95", "98"};
     p.phone = "+47 " + std::string(kNoMobile[Below(std::size(kNoMobile))]) + std::to_string(Below(10)) + " " +
@@ -504,14 +507,16 @@ void CorpusGenerator::PlantRecord(const Person& p, std::size_t page, bool html, 
   }
   if (Chance(0.6)) {
     std::vector<std::string> forms = {"plain", "zero_width"};
-    const bool hetu = p.national_id.size() == 11 && (p.national_id[6] < '0' || p.national_id[6] > '9');
-    if (hetu) forms.push_back("lowercase");
-    if (p.national_id.size() == 11 && p.national_id[6] == '-' && !hetu) forms.push_back("compact");  // Sweden
+    if (p.country == "FI") forms.push_back("lowercase");
+    // Sweden: the 10-digit YYMMDDNNNC, and the 12 digits with the century
+    // (YYYYMMDD-NNNC; the generated years are 1940-1999).
+    if (p.country == "SE") forms.insert(forms.end(), {"se_compact", "se_century"});
     std::string form = Pick(forms);
     std::string text = p.national_id;
     if (form == "lowercase") text = Lower(text);
     else if (form == "zero_width") text = Invisible(text, false);
-    else if (form == "compact") text = Digits(text);
+    else if (form == "se_compact") text = Digits(text);
+    else if (form == "se_century") text = "19" + text;
     fields.emplace_back("id", text);
     plant("national_id", form);
   }

@@ -31,7 +31,8 @@ struct Person {
   std::vector<std::string> last;   // one or two family names
   std::string email;
   std::string phone;        // as written in the list (national format)
-  std::string national_id;  // HETU, personnummer or fødselsnummer
+  std::string national_id;  // HETU, personnummer (YYMMDD-NNNC) or fødselsnummer
+  std::string country;      // of the national id, phone and IBAN: FI, SE or NO
   std::string iban;         // grouped by four
   std::string card;         // grouped by four
   std::string address;      // street, number, staircase, flat
