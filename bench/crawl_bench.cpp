@@ -198,7 +198,7 @@ class TimedSink : public CrawlSink {
     return Timed([&] { return inner_.History(site, url); });
   }
   Status OnPage(std::size_t site, const CrawledPage& page) override {
-    if (!page.error_kind.empty()) ++errors_[page.error_kind];
+    if (!page.error_kind.empty() && errors_[page.error_kind]++ == 0) examples_[page.error_kind] = page.error;
     return Timed([&] { return inner_.OnPage(site, page); });
   }
   Status OnSiteDone(std::size_t site, const SiteRunStats& stats) override { return inner_.OnSiteDone(site, stats); }
@@ -206,7 +206,9 @@ class TimedSink : public CrawlSink {
   // "kind n, kind n" of the pages' errors.
   std::string errors() const {
     std::string out;
-    for (const auto& [kind, n] : errors_) out += (out.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    for (const auto& [kind, n] : errors_) {
+      out += (out.empty() ? "" : ", ") + kind + " " + std::to_string(n) + " (e.g. \"" + examples_.at(kind) + "\")";
+    }
     return out;
   }
 
@@ -214,6 +216,7 @@ class TimedSink : public CrawlSink {
   StoreSink& inner_;
   double seconds_ = 0;
   std::map<std::string, int> errors_;
+  std::map<std::string, std::string> examples_;
 };
 
 // CPU per call of the content step alone (charset, HTML to text and links)

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include "common/unique_fd.h"
+#include "crawler/body_decoder.h"
 #include "crawler/fetch_error.h"
 
 namespace leakmon {
@@ -37,63 +38,128 @@ struct Budget {
   std::int64_t peak = 0;
 };
 
+// Decoded bytes a transfer adds to its body per step, between budget checks.
+constexpr std::size_t kDecodeStep = 16 * 1024;
+
 // One transfer's state; the callbacks get it as their user pointer.
 struct Transfer {
   std::uint64_t tag = 0;
   EasyPtr easy;
   SlistPtr headers;
   std::string url;
-  std::string body;
+  std::string body;  // decoded
   std::int64_t cap = 0;
   Budget* budget = nullptr;
-  bool large = false;  // holds a large slot
-  bool paused = false;
+  std::unique_ptr<BodyDecoder> decoder;  // from the response's Content-Encoding, at its first body bytes
+  bool blocked = false;  // waiting for a large slot to decode `pending` (and the decoder's own output)
+  std::string pending;   // received bytes not yet decoded
+  bool large = false;    // holds a large slot
+  bool paused = false;  // libcurl holds (at most one read of) received bytes for it
+  bool finished = false;  // libcurl is done; `result` is its outcome, `pending` still to decode
+  CURLcode result = CURLE_OK;
   bool over_cap = false;
   bool wire_over_cap = false;
   bool out_of_memory = false;
+  std::string content_error;  // the body could not be decoded
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
-// libcurl write callback, given decoded bytes. Returning fewer bytes than
-// given aborts the transfer (CURLE_WRITE_ERROR); CURL_WRITEFUNC_PAUSE
-// keeps the bytes in libcurl until the transfer is unpaused. No exception
-// may leave this function.
+enum class Fed { kAll, kBlocked, kFailed };
+
+// Decodes `*in` into the body, step by step: each step may grow the body
+// by kDecodeStep, within the cap; past the budget's share a step needs a
+// large slot, and without one the rest of `*in` stays undecoded (kBlocked).
+// No exception leaves this function.
+Fed Feed(Transfer* t, std::string_view* in) {
+  Budget& b = *t->budget;
+  try {
+    bool more = true;  // the decoder may hold output after a full step
+    while (!in->empty() || more) {
+      const auto size = static_cast<std::int64_t>(t->body.size());
+      if (!t->large && size + static_cast<std::int64_t>(kDecodeStep) > b.share) {
+        if (b.slots_in_use >= b.slots) return Fed::kBlocked;
+        t->large = true;
+        ++b.slots_in_use;
+      }
+      if (t->body.empty() && t->body.capacity() == 0) {
+        // Size the body once from Content-Length (the wire size: exact for
+        // an identity encoding, a start for a compressed one), within the
+        // cap and what the transfer may hold: a claimed length is the
+        // page's word, not a reason to allocate.
+        curl_off_t length = -1;
+        if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0) {
+          const std::int64_t allowed = t->large ? t->cap : std::min(t->cap, b.share);
+          t->body.reserve(static_cast<std::size_t>(std::min<std::int64_t>(length, allowed)));
+        }
+      }
+      // One byte more than the cap allows shows that the body is over it.
+      const std::size_t room = static_cast<std::size_t>(std::max<std::int64_t>(0, t->cap - size)) + 1;
+      const std::size_t before = in->size();
+      const std::size_t step = std::min(kDecodeStep, room);
+      Result<std::size_t> made = t->decoder->Decode(in, &t->body, step);
+      if (!made.ok()) {
+        t->content_error = made.status().message();
+        return Fed::kFailed;
+      }
+      b.buffered += static_cast<std::int64_t>(*made);
+      b.peak = std::max(b.peak, b.buffered);
+      if (static_cast<std::int64_t>(t->body.size()) > t->cap) {
+        t->over_cap = true;
+        return Fed::kFailed;
+      }
+      more = *made == step;
+      if (*made == 0 && in->size() == before && !in->empty()) {
+        t->content_error = "the body decoder made no progress";
+        return Fed::kFailed;
+      }
+    }
+  } catch (...) {
+    t->out_of_memory = true;
+    return Fed::kFailed;
+  }
+  return Fed::kAll;
+}
+
+// libcurl write callback, given the body as received (libcurl's content
+// decoding is off). Returning fewer bytes than given aborts the transfer
+// (CURLE_WRITE_ERROR); CURL_WRITEFUNC_PAUSE keeps these bytes in libcurl,
+// which then reads no more until the transfer is unpaused. No exception may
+// leave this function.
 extern "C" size_t WriteBody(char* data, size_t size, size_t nmemb, void* userp) {
   auto* t = static_cast<Transfer*>(userp);
   const std::size_t n = size * nmemb;
-  const auto after = static_cast<std::int64_t>(t->body.size() + n);
-  if (after > t->cap) {
-    t->over_cap = true;
-    return 0;
-  }
-  Budget& b = *t->budget;
-  if (!t->large && after > b.share) {
-    if (b.slots_in_use >= b.slots) {
-      t->paused = true;
-      return CURL_WRITEFUNC_PAUSE;
-    }
-    t->large = true;
-    ++b.slots_in_use;
+  if (t->over_cap || t->out_of_memory || !t->content_error.empty()) return 0;
+  if (t->blocked) {
+    t->paused = true;  // still waiting for a slot to decode earlier bytes
+    return CURL_WRITEFUNC_PAUSE;
   }
   try {
-    if (t->body.empty()) {
-      // Size the body once from Content-Length (the wire size: exact for
-      // an identity encoding, a start for a compressed one), within the cap
-      // and within what the budget lets this transfer hold: a claimed
-      // length is the page's word, not a reason to allocate.
-      curl_off_t length = -1;
-      if (curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0) {
-        const std::int64_t allowed = t->large ? t->cap : std::min(t->cap, b.share);
-        t->body.reserve(static_cast<std::size_t>(std::min<std::int64_t>(length, allowed)));
+    if (!t->decoder) {
+      curl_header* h = nullptr;
+      const char* coding = curl_easy_header(t->easy.get(), "Content-Encoding", 0, CURLH_HEADER, -1, &h) == CURLHE_OK &&
+                                   h && h->value
+                               ? h->value
+                               : "";
+      Result<std::unique_ptr<BodyDecoder>> d = BodyDecoder::Create(coding);
+      if (!d.ok()) {
+        t->content_error = d.status().message();
+        return 0;
       }
+      t->decoder = std::move(*d);
     }
-    t->body.append(data, n);
+    std::string_view in(data, n);
+    switch (Feed(t, &in)) {
+      case Fed::kFailed: return 0;
+      case Fed::kBlocked:
+        t->blocked = true;
+        t->pending.assign(in);  // at most this one read
+        break;
+      case Fed::kAll: break;
+    }
   } catch (...) {
     t->out_of_memory = true;
     return 0;
   }
-  b.buffered += static_cast<std::int64_t>(n);
-  b.peak = std::max(b.peak, b.buffered);
   return n;
 }
 
@@ -129,6 +195,7 @@ Status ApplyBaseOptions(CURL* c, const CurlFetcherOptions& o) {
   LEAKMON_SETOPT(c, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(o.low_speed_bytes_per_second));
   LEAKMON_SETOPT(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.low_speed_seconds));
   LEAKMON_SETOPT(c, CURLOPT_ACCEPT_ENCODING, "gzip, deflate, br");
+  LEAKMON_SETOPT(c, CURLOPT_HTTP_CONTENT_DECODING, 0L);  // decoded in WriteBody, step by step (body_decoder.h)
   LEAKMON_SETOPT(c, CURLOPT_NOSIGNAL, 1L);
   LEAKMON_SETOPT(c, CURLOPT_WRITEFUNCTION, WriteBody);
   LEAKMON_SETOPT(c, CURLOPT_XFERINFOFUNCTION, CheckReceived);
@@ -243,6 +310,9 @@ void Finish(Transfer& t, CURLcode rc, FetchResponse* r) {
           r->error_kind = "too_large";
           detail = std::string(t.over_cap ? "decoded" : "received") + " body larger than " + std::to_string(t.cap) +
                    " bytes";
+        } else if (!t.content_error.empty()) {
+          r->error_kind = "content";
+          detail = t.content_error;
         } else {
           r->error_kind = "transfer";
           detail = t.out_of_memory ? "out of memory" : detail;
@@ -328,14 +398,41 @@ struct CurlFetcher::Impl {
     t.large = false;
   }
 
-  // Unpauses transfers, oldest first, while large slots are free.
-  void ResumePaused() {
+  // Decodes what transfers left pending for want of a large slot, oldest
+  // first, while slots are free; then unpauses them, or completes them into
+  // `done` when libcurl had already finished.
+  void ResumeBlocked(std::vector<FetchDone>* done) {
+    std::vector<std::uint64_t> completed;
     for (auto& [tag, t] : transfers) {
-      if (budget.slots_in_use >= budget.slots) break;
-      if (!t->paused) continue;
-      t->paused = false;
-      curl_easy_pause(t->easy.get(), CURLPAUSE_CONT);  // may call WriteBody, which may pause again
+      if (!t->blocked) continue;
+      std::string_view in(t->pending);
+      const Fed fed = Feed(t.get(), &in);
+      if (fed == Fed::kBlocked) break;  // no slot free: nothing was decoded
+      t->blocked = false;
+      std::string().swap(t->pending);
+      if (t->finished || fed == Fed::kFailed) {
+        completed.push_back(tag);  // a failure ends the transfer here: libcurl would not end it on unpausing
+      } else if (t->paused) {
+        t->paused = false;
+        curl_easy_pause(t->easy.get(), CURLPAUSE_CONT);  // libcurl gives WriteBody the bytes it held
+      }
     }
+    for (std::uint64_t tag : completed) Complete(tag, done);
+  }
+
+  // Reports the transfer `tag` into `done` and forgets it.
+  void Complete(std::uint64_t tag, std::vector<FetchDone>* done) {
+    auto it = transfers.find(tag);
+    Transfer& t = *it->second;
+    FetchDone d;
+    d.tag = tag;
+    Release(t);
+    // The body's own failure counts, whatever libcurl made of it.
+    if (t.over_cap || t.out_of_memory || !t.content_error.empty()) t.result = CURLE_WRITE_ERROR;
+    Finish(t, t.result, &d.response);
+    if (!t.finished) curl_multi_remove_handle(multi.get(), t.easy.get());
+    transfers.erase(it);
+    done->push_back(std::move(d));
   }
 
   // Calls libcurl for `fd` (ready for `events`), or for its timers when
@@ -373,15 +470,17 @@ struct CurlFetcher::Impl {
       if (msg->msg != CURLMSG_DONE) continue;
       Transfer* t = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
-      FetchDone d;
-      d.tag = t->tag;
-      Release(*t);
-      Finish(*t, msg->data.result, &d.response);
-      curl_multi_remove_handle(multi.get(), msg->easy_handle);
-      transfers.erase(d.tag);
-      done->push_back(std::move(d));
+      t->result = msg->data.result;
+      if (t->result == CURLE_OK && t->blocked) {
+        // Received in full, not yet decoded: done when a slot frees.
+        curl_multi_remove_handle(multi.get(), msg->easy_handle);
+        t->finished = true;
+        continue;
+      }
+      Complete(t->tag, done);
     }
   }
+
 };
 
 CurlFetcher::CurlFetcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -448,14 +547,14 @@ std::vector<FetchDone> CurlFetcher::Wait(int timeout_ms) {
     impl_->WaitAndDrive(timeout_ms);
     impl_->Collect(&done);
   }
-  impl_->ResumePaused();
+  impl_->ResumeBlocked(&done);
   return done;
 }
 
 void CurlFetcher::CancelAll() {
   for (auto& [tag, t] : impl_->transfers) {
     impl_->Release(*t);
-    curl_multi_remove_handle(impl_->multi.get(), t->easy.get());
+    if (!t->finished) curl_multi_remove_handle(impl_->multi.get(), t->easy.get());
   }
   impl_->transfers.clear();
   impl_->failed_to_start.clear();

@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <curl/curl.h>
 #include <httplib.h>
+#include <malloc.h>
+#include <map>
+#include <zlib.h>
 
 #include "tests/fixtures/paste_site.h"
 #include "tests/fixtures/socks5_proxy.h"
@@ -171,4 +174,105 @@ TEST_CASE("Each request carries the SOCKS credentials it was given") {
   CHECK(reqs[0].username == "leakmon/site-a");
   CHECK(reqs[1].username == "leakmon/site-b");
   CHECK(reqs[2].username.empty());
+}
+
+namespace {
+
+std::string Gzip(const std::string& in) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, in.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// Bytes the process has allocated now (heap in use and mmapped blocks).
+std::size_t AllocatedBytes() {
+  struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
+
+// Runs `requests` at once on `f`; returns their responses by tag, and the
+// most bytes allocated (above `baseline`) seen between waits.
+std::map<std::uint64_t, FetchResponse> FetchAll(CurlFetcher& f, const std::vector<FetchRequest>& requests,
+                                                std::size_t baseline, std::size_t* peak) {
+  for (std::size_t i = 0; i < requests.size(); ++i) f.Start(i, requests[i]);
+  std::map<std::uint64_t, FetchResponse> out;
+  *peak = 0;
+  while (f.active() > 0) {
+    for (FetchDone& d : f.Wait(200)) out[d.tag] = std::move(d.response);
+    const std::size_t now = AllocatedBytes();
+    *peak = std::max(*peak, now > baseline ? now - baseline : 0);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Compressed bodies are decoded by leakmon to what was sent and unknown or corrupt codings are content errors") {
+  Env env;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + "\n";
+  // Mixed-case types: cpp-httplib does not compress them again.
+  env.site.Set("/gz", {200, "Text/Plain", Gzip(text), {{"Content-Encoding", "gzip"}}});
+  env.site.Set("/unknown", {200, "Text/Plain", "whatever", {{"Content-Encoding", "compress"}}});
+  env.site.Set("/corrupt", {200, "Text/Plain", "\x1f\x8b\x08\xff not gzip at all", {{"Content-Encoding", "gzip"}}});
+  auto f = env.Fetcher();
+  FetchResponse gz = FetchOne(*f, Req("http://" + kOnion + "/gz"));
+  CHECK(gz.ok());
+  CHECK(gz.body == text);
+  CHECK(gz.wire_bytes < static_cast<std::int64_t>(text.size()) / 3);
+  FetchResponse unknown = FetchOne(*f, Req("http://" + kOnion + "/unknown"));
+  CHECK(unknown.error_kind == "content");
+  CHECK(unknown.error.find("compress") != std::string::npos);
+  FetchResponse corrupt = FetchOne(*f, Req("http://" + kOnion + "/corrupt"));
+  CHECK(corrupt.error_kind == "content");
+}
+
+TEST_CASE("Transfers waiting for memory hold no inflated data and all finish within the budget") {
+  Env env;
+  const std::string bomb = Gzip(std::string(32u << 20, '\0'));  // ~32 KB that inflate to 32 MB
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += "paste line " + std::to_string(i) + "\n";  // ~700 KB
+  const std::string gz = Gzip(text);
+  env.site.Set("/bomb", {200, "application/x-bomb", bomb, {{"Content-Encoding", "gzip"}}});
+  env.site.Set("/text", {200, "Text/Plain", gz, {{"Content-Encoding", "gzip"}}});
+  CurlFetcherOptions o;
+  o.proxy = env.proxy.url();
+  o.max_body_bytes = 1 << 20;
+  o.max_buffered_bytes = 256 << 10;  // shares of 16 KB, one large slot
+  o.max_transfers = 8;
+  auto f = CurlFetcher::Create(o);
+  REQUIRE(f.ok());
+
+  SECTION("bombs each stop at the cap and those waiting hold one network read, not its inflation") {
+    std::vector<FetchRequest> requests(8, Req("http://" + kOnion + "/bomb"));
+    std::size_t peak = 0;
+    auto out = FetchAll(**f, requests, AllocatedBytes(), &peak);
+    REQUIRE(out.size() == 8);
+    for (const auto& [tag, r] : out) {
+      INFO(r.error);
+      CHECK(r.error_kind == "too_large");
+    }
+    // libcurl's own decoding kept ~16 MB per waiting transfer here.
+    CHECK(peak < (16u << 20));
+    CHECK((*f)->peak_buffered_bytes() <= (256 << 10) + (1 << 20) + 16384);
+  }
+  SECTION("compressed pages larger than a share all complete and are decoded whole") {
+    std::vector<FetchRequest> requests(8, Req("http://" + kOnion + "/text"));
+    std::size_t peak = 0;
+    auto out = FetchAll(**f, requests, AllocatedBytes(), &peak);
+    REQUIRE(out.size() == 8);
+    for (const auto& [tag, r] : out) {
+      CHECK(r.ok());
+      CHECK(r.body == text);
+    }
+    CHECK((*f)->peak_buffered_bytes() <= (256 << 10) + (1 << 20) + 16384);
+  }
 }
