@@ -32,7 +32,6 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "app/store_sink.h"
 #include "common/clock.h"
@@ -41,6 +40,7 @@
 #include "crawler/crawler.h"
 #include "crawler/curl_fetcher.h"
 #include "storage/store.h"
+#include "tests/fixtures/compress.h"
 #include "tests/fixtures/paste_site.h"
 #include "tests/fixtures/socks5_proxy.h"
 #include <curl/curl.h>
@@ -70,20 +70,6 @@ std::string Onion(int k) {
   return name + ".onion";
 }
 
-std::string Gzip(const std::string& in) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, in.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
 std::string Filler(std::size_t bytes, int seed) {
   static const char* const kWords[] = {"order",  "invoice", "shipment", "account", "backup", "server", "config",
                                        "export", "archive", "ticket",   "review",  "draft",  "notes",  "table"};
@@ -102,7 +88,7 @@ leakmon::testing::CannedResponse Served(const Args& a, const std::string& type, 
   leakmon::testing::CannedResponse r;
   r.content_type = type;
   if (a.gzip) {
-    r.body = Gzip(body);
+    r.body = leakmon::testing::Deflate(body);
     r.headers = {{"Content-Encoding", "gzip"}};
   } else {
     r.body = body;

@@ -5,26 +5,13 @@
 
 #include <brotli/encode.h>
 #include <catch2/catch.hpp>
-#include <zlib.h>
+
+#include "tests/fixtures/compress.h"
 
 using namespace leakmon;
+using leakmon::testing::Deflate;
 
 namespace {
-
-// zlib's deflate with `window_bits`: 15 + 16 gzip, 15 zlib, -15 raw.
-std::string Deflate(const std::string& in, int window_bits) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, in.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 std::string Brotli(const std::string& in) {
   std::size_t size = BrotliEncoderMaxCompressedSize(in.size());

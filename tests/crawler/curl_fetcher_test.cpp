@@ -9,12 +9,13 @@
 #include <httplib.h>
 #include <malloc.h>
 #include <map>
-#include <zlib.h>
 
+#include "tests/fixtures/compress.h"
 #include "tests/fixtures/paste_site.h"
 #include "tests/fixtures/socks5_proxy.h"
 
 using namespace leakmon;
+using leakmon::testing::Deflate;
 using leakmon::testing::PasteSite;
 using leakmon::testing::Socks5Proxy;
 
@@ -178,20 +179,6 @@ TEST_CASE("Each request carries the SOCKS credentials it was given") {
 
 namespace {
 
-std::string Gzip(const std::string& in) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&z, in.size()), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
 // Bytes the process has allocated now (heap in use and mmapped blocks).
 std::size_t AllocatedBytes() {
   struct mallinfo2 m = mallinfo2();
@@ -220,7 +207,7 @@ TEST_CASE("Compressed bodies are decoded by leakmon to what was sent and unknown
   std::string text;
   for (int i = 0; i < 20000; ++i) text += "line " + std::to_string(i) + "\n";
   // Mixed-case types: cpp-httplib does not compress them again.
-  env.site.Set("/gz", {200, "Text/Plain", Gzip(text), {{"Content-Encoding", "gzip"}}});
+  env.site.Set("/gz", {200, "Text/Plain", Deflate(text), {{"Content-Encoding", "gzip"}}});
   env.site.Set("/unknown", {200, "Text/Plain", "whatever", {{"Content-Encoding", "compress"}}});
   env.site.Set("/corrupt", {200, "Text/Plain", "\x1f\x8b\x08\xff not gzip at all", {{"Content-Encoding", "gzip"}}});
   auto f = env.Fetcher();
@@ -237,10 +224,10 @@ TEST_CASE("Compressed bodies are decoded by leakmon to what was sent and unknown
 
 TEST_CASE("Transfers waiting for memory hold no inflated data and all finish within the budget") {
   Env env;
-  const std::string bomb = Gzip(std::string(32u << 20, '\0'));  // ~32 KB that inflate to 32 MB
+  const std::string bomb = Deflate(std::string(32u << 20, '\0'));  // ~32 KB that inflate to 32 MB
   std::string text;
   for (int i = 0; i < 40000; ++i) text += "paste line " + std::to_string(i) + "\n";  // ~700 KB
-  const std::string gz = Gzip(text);
+  const std::string gz = Deflate(text);
   env.site.Set("/bomb", {200, "application/x-bomb", bomb, {{"Content-Encoding", "gzip"}}});
   env.site.Set("/text", {200, "Text/Plain", gz, {{"Content-Encoding", "gzip"}}});
   CurlFetcherOptions o;
