@@ -15,15 +15,18 @@
 //     checks each hop's scope first);
 //   - connect timeout, total timeout, and a low-speed abort (less than
 //     low_speed_bytes_per_second for low_speed_seconds);
-//   - Accept-Encoding gzip, deflate, br; the body cap is enforced in the
-//     write callback on decoded bytes (so a gzip bomb stops at the cap),
-//     and on received bytes in the progress callback;
+//   - Accept-Encoding gzip, deflate, br, decoded by leakmon in the write
+//     callback (body_decoder.h; libcurl's decoding is off) in 16 KB steps:
+//     the body cap is enforced on decoded bytes (so a gzip bomb stops at
+//     the cap), and on received bytes in the progress callback;
 //   - a memory budget across transfers: each may hold a small share of
 //     max_buffered_bytes; beyond it a transfer needs one of a few "large"
-//     slots and is paused (CURL_WRITEFUNC_PAUSE) until one is free. Slots
-//     are held until the transfer ends, so the transfers holding them always
-//     progress: buffered bodies never exceed max_buffered_bytes (plus one
-//     body cap when the budget is smaller than the cap).
+//     slots, and without one its undecoded bytes (one network read) wait
+//     and the transfer is paused (CURL_WRITEFUNC_PAUSE) until a slot is
+//     free. Slots are held until the transfer ends, so the transfers
+//     holding them always progress: buffered bodies never exceed
+//     max_buffered_bytes (plus one body cap when the budget is smaller than
+//     the cap), and a waiting transfer holds compressed bytes only.
 //   - no cookies, no .netrc, no signals.
 //
 // Not thread-safe: one CurlFetcher per thread. Connections are kept alive
