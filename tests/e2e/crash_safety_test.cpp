@@ -1,7 +1,12 @@
-// The kill -9 harness: `leakmon crawl` against a fixture paste site, killed
-// with SIGKILL at random points, then run again to completion. Every trial
-// must end with exactly the findings of an uninterrupted run, a database
-// that passes PRAGMA integrity_check, and no stale lock.
+// The kill -9 harness: `leakmon crawl` against a fixture paste site, with
+// alerts going to a loopback webhook receiver, killed with SIGKILL at random
+// points, then run again to completion. Every trial must end with exactly
+// the findings of an uninterrupted run, every alert delivered exactly once
+// (one alert per page with findings, as in the uninterrupted run; a repeat
+// of the same message after a kill between the receiver's answer and
+// leakmon's record is allowed only with the same Idempotency-Key, which is
+// the window README.md documents, and is counted), nothing left pending, a
+// database that passes PRAGMA integrity_check, and no stale lock.
 //
 // Seeded: the seed is printed; rerun a failure with
 //   LEAKMON_CRASH_SEED=<seed> ctest --test-dir build -R crash_safety
@@ -12,6 +17,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sys/file.h>
 #include <thread>
@@ -20,6 +27,7 @@
 #include "tests/fixtures/bulk_content.h"
 #include "tests/fixtures/paste_site.h"
 #include "tests/fixtures/socks5_proxy.h"
+#include "tests/fixtures/webhook_receiver.h"
 #include "tests/support/crawl_dir.h"
 
 using namespace leakmon::testing;
@@ -41,6 +49,44 @@ bool LockIsFree(const std::string& path) {
   bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
   ::close(fd);
   return free;
+}
+
+// What the receiver got from its `from`-th request on: the pages each alert
+// names, by alert id, in `pages` (an alert received twice counts once), and
+// how often an alert arrived again in `repeats`. A repeat must be the same
+// message under the same Idempotency-Key; `consistent` says whether it was.
+struct Delivered {
+  std::map<std::string, std::vector<std::string>> pages;
+  int repeats = 0;
+  bool consistent = true;
+  // page -> number of distinct alerts naming it.
+  std::map<std::string, int> AlertsPerPage() const {
+    std::map<std::string, int> n;
+    for (const auto& [id, urls] : pages) {
+      for (const std::string& url : urls) ++n[url];
+    }
+    return n;
+  }
+};
+
+Delivered DeliveredSince(const WebhookReceiver& hook, std::size_t from) {
+  Delivered d;
+  std::map<std::string, std::string> body_of;
+  const std::vector<WebhookRequest> got = hook.requests();
+  for (std::size_t i = from; i < got.size(); ++i) {
+    nlohmann::json doc = nlohmann::json::parse(got[i].body);
+    if (doc["type"] != "finding") continue;
+    const std::string id = doc["id"];
+    if (got[i].idempotency_key != id) d.consistent = false;
+    auto [it, fresh] = body_of.emplace(id, got[i].body);
+    if (!fresh) {
+      ++d.repeats;
+      if (it->second != got[i].body) d.consistent = false;
+      continue;
+    }
+    for (const auto& alert : doc["alerts"]) d.pages[id].push_back(alert["url"]);
+  }
+  return d;
 }
 
 struct KillPoint {
@@ -69,7 +115,10 @@ TEST_CASE("kill -9 at random points loses nothing, duplicates nothing, corrupts 
   Socks5Proxy proxy;
   proxy.MapAllOnion(site.port());
   REQUIRE(proxy.Start() > 0);
-  const std::string config = DemoConfig(proxy.url());
+  WebhookReceiver hook;
+  REQUIRE(hook.Start() > 0);
+  const std::string config = DemoConfig(proxy.url()) + "\n[[alert]]\nname = \"soc-hook\"\ntype = \"webhook\"\nurl = \"" +
+                             hook.url() + "\"\nretry_initial_seconds = 0\n";
 
   // The reference: one uninterrupted run.
   CrawlDir reference(config, content.people_csv);
@@ -82,12 +131,19 @@ TEST_CASE("kill -9 at random points loses nothing, duplicates nothing, corrupts 
   REQUIRE(ref.exit_code == 0);
   const std::set<FindingKey> expected = reference.Findings();
   REQUIRE(expected.size() >= 20);
-  std::printf("crash-safety: reference run: %zu requests, %zu findings, %lld ms\n", ref_requests, expected.size(),
-              static_cast<long long>(ref_time.count() / 1000));
+  const Delivered ref_alerts = DeliveredSince(hook, 0);
+  const std::map<std::string, int> expected_alerts = ref_alerts.AlertsPerPage();
+  REQUIRE(expected_alerts.size() >= 10);
+  for (const auto& [url, n] : expected_alerts) REQUIRE(n == 1);
+  REQUIRE(ref_alerts.repeats == 0);
+  std::printf("crash-safety: reference run: %zu requests, %zu findings, %zu alerts, %lld ms\n", ref_requests,
+              expected.size(), ref_alerts.pages.size(), static_cast<long long>(ref_time.count() / 1000));
 
   int kills_landed = 0;  // kills that hit a running process
+  int repeats = 0;       // alerts the receiver got again, same id and key
   for (int trial = 0; trial < trials; ++trial) {
     CrawlDir dir(config, content.people_csv, key);
+    const std::size_t hook_from = hook.requests().size();
     const int kills = 1 + static_cast<int>(rng() % 3);
     std::string story;
     for (int k = 0; k < kills; ++k) {
@@ -123,8 +179,17 @@ TEST_CASE("kill -9 at random points loses nothing, duplicates nothing, corrupts 
     CHECK(final_run.err.empty());
     CHECK(CheckDatabase(dir.File("leakmon.db")) == "ok");
     CHECK(dir.Findings() == expected);
+    const Delivered alerts = DeliveredSince(hook, hook_from);
+    CHECK(alerts.consistent);
+    CHECK(alerts.AlertsPerPage() == expected_alerts);
+    repeats += alerts.repeats;
+    ProcessResult pending = dir.Run({"alerts", "--config", "leakmon.toml", "--pending", "--format", "json"});
+    CHECK(pending.exit_code == 0);
+    CHECK(nlohmann::json::parse(pending.out).empty());
   }
-  std::printf("crash-safety: %d trials, %d kills landed in a running crawl\n", trials, kills_landed);
+  std::printf("crash-safety: %d trials, %d kills landed in a running crawl; every alert delivered, %d repeated "
+              "with the same Idempotency-Key\n",
+              trials, kills_landed, repeats);
   // Most kills must land mid-run, or the harness proves nothing.
   CHECK(kills_landed >= trials);
 }
