@@ -21,6 +21,17 @@ namespace {
 // such text away from it: the first non-ASCII byte outside a string or
 // comment, or right after a line-ending backslash, is an error. No valid
 // config is refused except that last, odd spelling.
+bool NonAsciiAt(std::string_view text, std::size_t i) {
+  return i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80;
+}
+
+// True when the quote at `i` follows, across spaces and tabs, the start of
+// the text or of a line, '=', '[', ',', '{' or '.'.
+bool CanStartString(std::string_view text, std::size_t i) {
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+  return i == 0 || std::string_view("\n\r=[,{.").find(text[i - 1]) != std::string_view::npos;
+}
+
 Status CheckNonAscii(std::string_view text, const std::string& path) {
   enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } in = In::kCode;
   std::size_t line = 1;
@@ -35,6 +46,11 @@ Status CheckNonAscii(std::string_view text, const std::string& path) {
       case In::kCode:
         if (static_cast<unsigned char>(c) >= 0x80) return fail("outside a quoted string or comment");
         if (c == '#') in = In::kComment;
+        // A quote opens a string only where a key or value can start; one
+        // glued to a token (`x = 1` then three quotes) is a syntax error
+        // that toml++ reads as code, non-ASCII after it included (found by
+        // fuzzing).
+        if ((c == '"' || c == '\'') && !CanStartString(text, i)) break;
         if (c == '"') in = at(i, "\"\"\"") ? (i += 2, In::kMultiBasic) : In::kBasic;
         if (c == '\'') in = at(i, "'''") ? (i += 2, In::kMultiLiteral) : In::kLiteral;
         break;
@@ -42,6 +58,7 @@ Status CheckNonAscii(std::string_view text, const std::string& path) {
         if (c == '\n') in = In::kCode;
         break;
       case In::kBasic:
+        if (c == '\\' && NonAsciiAt(text, i + 1)) return fail("right after a backslash");
         if (c == '\\') ++i;  // an escape; a line break there is a syntax error anyway
         if (c == '"' || c == '\n') in = In::kCode;
         break;
@@ -61,6 +78,8 @@ Status CheckNonAscii(std::string_view text, const std::string& path) {
               return fail("right after a line-ending backslash");
             }
             i = j - 1;
+          } else if (NonAsciiAt(text, i + 1)) {
+            return fail("right after a backslash");  // no valid escape; toml++ trips on it
           } else {
             ++i;  // an escape
           }

@@ -102,6 +102,13 @@ Result<PageContent> Extract(std::string_view body, std::string* owned, std::stri
   Result<HtmlContent> html = ExtractHtml(decoded.text, limits.html);
   if (!html.ok()) return html.status();
   page.text = std::move(html->text);
+  // gumbo can turn an overlong numeric character reference into bytes that
+  // are not UTF-8 (found by fuzz/content_fuzzer): repair them.
+  if (!IsValidUtf8(page.text)) {
+    DecodedText repaired = DecodeToUtf8(page.text, "utf-8", limits.html.max_text_bytes);
+    page.text = std::move(repaired.text);
+    page.truncated |= repaired.truncated;
+  }
   page.links = std::move(html->links);
   page.degraded = html->degraded;
   page.truncated |= html->text_truncated || html->links_truncated;

@@ -182,6 +182,10 @@ TEST_CASE("Non-ASCII text is accepted in strings and comments only") {
       {"a = \"\"\"x\n\"\"\"\" \n\xc3\xa9", "leakmon.toml:3: non-ASCII character outside a quoted string or comment"},
       {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "leakmon.toml:2: non-ASCII character right after a line-ending backslash"},
       {"s = \"\"\"\\  \r\n  \n \xc2\xa7\"\"\"\n", "leakmon.toml:3: non-ASCII character right after a line-ending backslash"},
+      {"a = 1\"\"\"05\xd1\x9a\n", "leakmon.toml:1: non-ASCII character outside a quoted string or comment"},
+      {"s = \"\"\"27.\\\\\\\xcd\x9a\"\"\"\n", "leakmon.toml:1: non-ASCII character right after a backslash"},
+      {"s = \"x\\\xcd\x9a\"\n", "leakmon.toml:1: non-ASCII character right after a backslash"},
+      {"[[site]]\nname=\"\xc3\xa4\"\nstart = [ 'http://abc.onion/',\t\"http://abc.onion/\xc3\xb6\"]\nitems = \"x\"\nfollow = \"y\"\n", ""},
   }));
   auto r = ParseConfig(c.toml, "leakmon.toml");
   if (c.error.empty()) {

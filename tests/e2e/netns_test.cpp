@@ -89,6 +89,10 @@ class IsolatedNetwork {
        // reports on the veth pair, not anything a process sent.
        "    ip6 daddr ff00::/8 accept\n"
        "    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept\n"
+       // The kernel telling this host that an earlier packet (the DNS
+       // control's) found no neighbour: it arrives seconds later, during
+       // the crawl, addressed to our own veth address.
+       "    icmp type destination-unreachable ip daddr 10.66.0.1 accept\n"
        "    meta l4proto udp counter name other_udp accept\n"
        "    counter name other_ip accept\n"
        "  }\n"
