@@ -54,7 +54,8 @@ bool LockIsFree(const std::string& path) {
 // What the receiver got from its `from`-th request on: the pages each alert
 // names, by alert id, in `pages` (an alert received twice counts once), and
 // how often an alert arrived again in `repeats`. A repeat must be the same
-// message under the same Idempotency-Key; `consistent` says whether it was.
+// alert (same pages) under the same Idempotency-Key; `consistent` says
+// whether it was (the body itself may differ, e.g. in its attempt details).
 struct Delivered {
   std::map<std::string, std::vector<std::string>> pages;
   int repeats = 0;
@@ -71,20 +72,20 @@ struct Delivered {
 
 Delivered DeliveredSince(const WebhookReceiver& hook, std::size_t from) {
   Delivered d;
-  std::map<std::string, std::string> body_of;
+
   const std::vector<WebhookRequest> got = hook.requests();
   for (std::size_t i = from; i < got.size(); ++i) {
     nlohmann::json doc = nlohmann::json::parse(got[i].body);
     if (doc["type"] != "finding") continue;
     const std::string id = doc["id"];
     if (got[i].idempotency_key != id) d.consistent = false;
-    auto [it, fresh] = body_of.emplace(id, got[i].body);
+    std::vector<std::string> urls;
+    for (const auto& alert : doc["alerts"]) urls.push_back(alert["url"]);
+    auto [it, fresh] = d.pages.emplace(id, urls);
     if (!fresh) {
       ++d.repeats;
-      if (it->second != got[i].body) d.consistent = false;
-      continue;
+      if (it->second != urls) d.consistent = false;
     }
-    for (const auto& alert : doc["alerts"]) d.pages[id].push_back(alert["url"]);
   }
   return d;
 }
