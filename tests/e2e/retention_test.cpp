@@ -31,6 +31,7 @@
 #include "tests/fixtures/demo_content.h"
 #include "tests/fixtures/paste_site.h"
 #include "tests/fixtures/socks5_proxy.h"
+#include "tests/fixtures/webhook_receiver.h"
 #include "tests/support/crawl_dir.h"
 #include "tests/support/sqlite_query.h"
 
@@ -247,11 +248,14 @@ void InstallHostilePages(PasteSite& site, const std::string& canary, Gate& gate)
   });
 }
 
-std::string HostileConfig(const std::string& proxy_url) {
+// Alerts go to `hook_url` (a generic webhook, retried at once after a kill).
+std::string HostileConfig(const std::string& proxy_url, const std::string& hook_url) {
   return DemoConfig(proxy_url) +
          "\n[crawl]\nmax_body_bytes = 65536\n\n"
          "[[site]]\nname = \"hostile\"\nstart = [\"http://" + std::string(kHostileOnion) + "/hostile\"]\n"
-         "items = '/h/[0-9]+$'\n";
+         "items = '/h/[0-9]+$'\n\n"
+         "[[alert]]\nname = \"receiver\"\ntype = \"webhook\"\nurl = \"" + hook_url + "\"\n"
+         "retry_initial_seconds = 0\n";
 }
 
 }  // namespace
@@ -266,7 +270,9 @@ TEST_CASE("Nothing leakmon writes, prints or holds open contains page text or a 
   Socks5Proxy proxy;
   proxy.MapAllOnion(site.port());
   REQUIRE(proxy.Start() > 0);
-  CrawlDir dir(HostileConfig(proxy.url()), content.people_csv);
+  WebhookReceiver hook;
+  REQUIRE(hook.Start() > 0);
+  CrawlDir dir(HostileConfig(proxy.url(), hook.url()), content.people_csv);
   fs::create_directories(dir.File("tmp"));
   fs::create_directories(dir.File("home"));
 
@@ -309,15 +315,22 @@ TEST_CASE("Nothing leakmon writes, prints or holds open contains page text or a 
       outputs.push_back(dir.Run({"findings", "--config", "leakmon.toml", "--format", fmt, "-v"}, env));
       CHECK(outputs.back().exit_code == 0);
     }
-    for (const char* fmt : {"json"}) {
+    for (const char* fmt : {"json", "ndjson", "csv", "stix", "prometheus", "html"}) {
       std::string out = std::string("export.") + fmt;
       outputs.push_back(dir.Run({"export", "--config", "leakmon.toml", "--format", fmt, "--out", out, "-v"}, env));
       CHECK(outputs.back().exit_code == 0);
-      search.Expect("export " + out, TempDir::Read(dir.File(out)), "/paste/a1");
+      // Prometheus holds counts per site and kind only, no URL.
+      search.Expect("export " + out, TempDir::Read(dir.File(out)), std::string(fmt) == "prometheus" ? "demo-paste" : "/paste/a1");
     }
     created = watcher.created();
   }
   search.Expect("database", TempDir::Read(dir.File("leakmon.db")), "/paste/a1");
+  // Every alert the receiver got: bodies and the headers it recorded.
+  std::vector<WebhookRequest> alerts = hook.requests();
+  CHECK_FALSE(alerts.empty());
+  std::string payloads;
+  for (const WebhookRequest& a : alerts) payloads += a.path + "\n" + a.idempotency_key + "\n" + a.body + "\n";
+  search.Expect("alert payloads", payloads, "/paste/a1");
   CheckTree(dir.path(), "after", search, {"people.csv", "leakmon.toml"});
   for (const ProcessResult& r : outputs) {
     search.Check("stdout", r.out);
@@ -336,7 +349,11 @@ TEST_CASE("Nothing leakmon writes, prints or holds open contains page text or a 
   CHECK(search.Controlled("wal at pause:/paste/a1"));
   CHECK(search.Controlled("wal after kill:/paste/a1"));
   CHECK(search.Controlled("database:/paste/a1"));
-  CHECK(search.Controlled("export export.json:/paste/a1"));
+  for (const char* fmt : {"json", "ndjson", "csv", "stix", "html"}) {
+    CHECK(search.Controlled(std::string("export export.") + fmt + ":/paste/a1"));
+  }
+  CHECK(search.Controlled("export export.prometheus:demo-paste"));
+  CHECK(search.Controlled("alert payloads:/paste/a1"));
   // Nothing was left in TMPDIR or HOME; leakmon created only these files.
   CHECK(fs::is_empty(dir.File("tmp")));
   CHECK(fs::is_empty(dir.File("home")));
