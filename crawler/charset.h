@@ -35,10 +35,6 @@ struct DecodedText {
 // Decodes `bytes` labelled `label` (empty: unknown, guess) to UTF-8.
 DecodedText DecodeToUtf8(std::string_view bytes, std::string_view label, std::size_t max_out);
 
-// Appends the UTF-8 encoding of `cp` (U+FFFD for surrogates and values
-// above U+10FFFF).
-void AppendUtf8(char32_t cp, std::string* out);
-
 // True when `bytes` is entirely valid UTF-8 (no overlongs, surrogates or
 // code points above U+10FFFF).
 bool IsValidUtf8(std::string_view bytes);

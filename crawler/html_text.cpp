@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/utf8.h"
 #include "crawler/charset.h"
 
 namespace leakmon {

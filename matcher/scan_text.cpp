@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/utf8.h"
 #include "matcher/byte_scan.h"
 #include "matcher/unicode.h"
 
@@ -15,24 +16,8 @@ int HexValue(char c) {
   return -1;
 }
 
-void AppendUtf8(std::string* out, std::uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+// NUL never reaches the scanner's text: it becomes U+FFFD.
+void AppendUtf8(std::string* out, std::uint32_t cp) { leakmon::AppendUtf8(cp == 0 ? char32_t{0xFFFD} : cp, out); }
 
 struct NamedEntity {
   std::string_view name;
