@@ -1,6 +1,7 @@
 #include "report/alert_dispatch.h"
 
 #include <algorithm>
+#include <map>
 
 namespace leakmon {
 namespace {
@@ -14,6 +15,16 @@ std::int64_t RetryDelay(const AlertOptions& o, std::int64_t attempts_before) {
 }  // namespace
 
 std::string AlertMessageId(std::int64_t alert_id) { return "leakmon-alert-" + std::to_string(alert_id); }
+
+namespace {
+constexpr std::string_view kDigestPrefix = "leakmon-digest-";
+}  // namespace
+
+std::string DigestMessageId(std::int64_t first_alert_id, std::int64_t last_alert_id) {
+  return std::string(kDigestPrefix) + std::to_string(first_alert_id) + "-" + std::to_string(last_alert_id);
+}
+
+bool IsDigestMessageId(std::string_view id) { return id.substr(0, kDigestPrefix.size()) == kDigestPrefix; }
 
 Status AlertDispatcher::RegisterChannels() {
   for (const auto& ch : channels_) LEAKMON_RETURN_IF_ERROR(outbox_.RegisterChannel(ch->name(), clock_.NowUnix()));
@@ -37,16 +48,34 @@ Status AlertDispatcher::DispatchChannel(AlertChannel& ch, bool final, DispatchRe
     LEAKMON_RETURN_IF_ERROR(outbox_.Skip(skipped, ch.name(), clock_.NowUnix()));
     report->alerts_skipped += static_cast<std::int64_t>(skipped.size());
   }
-  // One message per alert, or one digest with all of them.
+  // An alert attempted before goes again in the message it went in (same
+  // id, same alerts), so a receiver that got that message can drop the
+  // repeat. The others go one message per alert, or in one new digest.
   std::vector<AlertNotice> notices;
-  if (o.digest && !wanted.empty()) {
+  std::map<std::string, std::size_t> by_message;
+  std::vector<AlertRow> fresh;
+  for (AlertRow& a : wanted) {
+    if (a.message_id.empty()) {
+      fresh.push_back(std::move(a));
+      continue;
+    }
+    auto [it, added] = by_message.emplace(a.message_id, notices.size());
+    if (added) {
+      AlertNotice n;
+      n.id = a.message_id;
+      if (IsDigestMessageId(n.id)) n.type = AlertNotice::Type::kDigest;
+      notices.push_back(std::move(n));
+    }
+    notices[it->second].alerts.push_back(std::move(a));
+  }
+  if (o.digest && !fresh.empty()) {
     AlertNotice n;
     n.type = AlertNotice::Type::kDigest;
-    n.id = "leakmon-digest-" + std::to_string(wanted.front().id) + "-" + std::to_string(wanted.back().id);
-    n.alerts = std::move(wanted);
+    n.id = DigestMessageId(fresh.front().id, fresh.back().id);
+    n.alerts = std::move(fresh);
     notices.push_back(std::move(n));
   } else {
-    for (AlertRow& a : wanted) {
+    for (AlertRow& a : fresh) {
       AlertNotice n;
       n.id = AlertMessageId(a.id);
       n.alerts.push_back(std::move(a));
@@ -64,7 +93,7 @@ Status AlertDispatcher::DispatchChannel(AlertChannel& ch, bool final, DispatchRe
     }
     const std::int64_t now = clock_.NowUnix();
     n.generated_at = now;
-    LEAKMON_RETURN_IF_ERROR(outbox_.BeginAttempt(ids, ch.name(), now, now + RetryDelay(o, attempts)));
+    LEAKMON_RETURN_IF_ERROR(outbox_.BeginAttempt(ids, ch.name(), n.id, now, now + RetryDelay(o, attempts)));
     Status sent = ch.Send(n);
     LEAKMON_RETURN_IF_ERROR(outbox_.FinishAttempt(ids, ch.name(), clock_.NowUnix(), sent.ok() ? "" : sent.message()));
     if (!sent.ok()) {

@@ -5,7 +5,9 @@
 // a run also sends digests). For each channel, Dispatch:
 //   - marks due alerts below the channel's min_severity as skipped;
 //   - sends each due alert as one message, or, for a digest channel and only
-//     when `final` is set, all of them as one message;
+//     when `final` is set, all of them as one message; an alert attempted
+//     before is sent again only in the message it was first attempted in
+//     (same id, same alerts), whatever happened since;
 //   - records every attempt before sending and its result after, so a crash
 //     at any point loses nothing (see outbox.h for the one repeat window);
 //   - on a failure, stops sending to that channel for this call and
@@ -17,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -55,5 +58,9 @@ std::vector<Status> SendTestMessages(const std::vector<std::unique_ptr<AlertChan
 
 // "leakmon-alert-17", the id a single alert's message carries.
 std::string AlertMessageId(std::int64_t alert_id);
+// "leakmon-digest-17-40", the id of a digest first sent with alerts 17 to 40
+// (alerts once in a digest never join another, so ids never collide).
+std::string DigestMessageId(std::int64_t first_alert_id, std::int64_t last_alert_id);
+bool IsDigestMessageId(std::string_view id);
 
 }  // namespace leakmon

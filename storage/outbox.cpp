@@ -65,41 +65,63 @@ WHERE af.outbox_id = ? ORDER BY f.kind, f.ref, f.hash)sql"));
 }
 
 Result<std::vector<AlertRow>> Outbox::Due(const std::string& channel, std::int64_t now, std::int64_t limit) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> ids;
+  struct DueRow {
+    std::int64_t id;
+    std::int64_t attempts;
+    std::string message_id;
+  };
+  std::vector<DueRow> rows;
+  auto collect = [&rows](Statement& st) -> Status {
+    for (;;) {
+      LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status::Ok();
+      rows.push_back(DueRow{st.ColumnInt(0), st.ColumnInt(1), st.ColumnText(2)});
+    }
+  };
   {
     LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
-SELECT o.id, coalesce(d.attempts, 0) FROM alert_outbox o JOIN alert_channels c ON c.name = ?1 AND o.id >= c.first_outbox_id
+SELECT o.id, coalesce(d.attempts, 0), coalesce(d.message_id, '')
+FROM alert_outbox o JOIN alert_channels c ON c.name = ?1 AND o.id >= c.first_outbox_id
 LEFT JOIN alert_deliveries d ON d.outbox_id = o.id AND d.channel = ?1
 WHERE d.outbox_id IS NULL OR (d.state = 'pending' AND d.next_attempt_at <= ?2)
 ORDER BY o.id LIMIT ?3)sql"));
     st.Bind(1, channel).Bind(2, now).Bind(3, limit);
-    for (;;) {
-      LEAKMON_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      ids.emplace_back(st.ColumnInt(0), st.ColumnInt(1));
-    }
+    LEAKMON_RETURN_IF_ERROR(collect(st));
+  }
+  if (static_cast<std::int64_t>(rows.size()) == limit && limit > 0) {
+    // The limit may have cut a message: add its due alerts past the last id.
+    LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
+SELECT d.outbox_id, d.attempts, d.message_id FROM alert_deliveries d
+WHERE d.channel = ?1 AND d.state = 'pending' AND d.next_attempt_at <= ?2 AND d.outbox_id > ?3
+  AND d.message_id IN (SELECT message_id FROM alert_deliveries WHERE channel = ?1 AND outbox_id <= ?3
+                       AND state = 'pending' AND next_attempt_at <= ?2 AND message_id IS NOT NULL)
+ORDER BY d.outbox_id)sql"));
+    st.Bind(1, channel).Bind(2, now).Bind(3, rows.back().id);
+    LEAKMON_RETURN_IF_ERROR(collect(st));
   }
   std::vector<AlertRow> out;
-  for (const auto& [id, attempts] : ids) {
-    LEAKMON_ASSIGN_OR_RETURN(AlertRow a, LoadAlert(id));
-    a.attempts = attempts;
+  for (DueRow& r : rows) {
+    LEAKMON_ASSIGN_OR_RETURN(AlertRow a, LoadAlert(r.id));
+    a.attempts = r.attempts;
+    a.message_id = std::move(r.message_id);
     out.push_back(std::move(a));
   }
   return out;
 }
 
 Status Outbox::BeginAttempt(const std::vector<std::int64_t>& alert_ids, const std::string& channel,
-                            std::int64_t now, std::int64_t retry_at) {
+                            const std::string& message_id, std::int64_t now, std::int64_t retry_at) {
   Transaction tx(db_);
   LEAKMON_RETURN_IF_ERROR(tx.status());
   LEAKMON_ASSIGN_OR_RETURN(Statement st, db_.Prepare(R"sql(
-INSERT INTO alert_deliveries (outbox_id, channel, state, attempts, last_attempt_at, next_attempt_at)
-VALUES (?1, ?2, 'pending', 1, ?3, ?4)
+INSERT INTO alert_deliveries (outbox_id, channel, state, attempts, last_attempt_at, next_attempt_at, message_id)
+VALUES (?1, ?2, 'pending', 1, ?3, ?4, ?5)
 ON CONFLICT (outbox_id, channel) DO UPDATE SET
-  attempts = attempts + 1, last_attempt_at = excluded.last_attempt_at, next_attempt_at = excluded.next_attempt_at)sql"));
+  attempts = attempts + 1, last_attempt_at = excluded.last_attempt_at, next_attempt_at = excluded.next_attempt_at,
+  message_id = coalesce(message_id, excluded.message_id))sql"));
   for (std::int64_t id : alert_ids) {
     st.Reset();
-    LEAKMON_RETURN_IF_ERROR(st.Bind(1, id).Bind(2, channel).Bind(3, now).Bind(4, retry_at).Run());
+    LEAKMON_RETURN_IF_ERROR(st.Bind(1, id).Bind(2, channel).Bind(3, now).Bind(4, retry_at).Bind(5, message_id).Run());
   }
   return tx.Commit();
 }

@@ -13,13 +13,17 @@
 //
 // The sender's protocol (report/alert_dispatch.h):
 //   1. Due(channel, now)                         alerts to send now
-//   2. BeginAttempt(ids, channel, now, retry_at)  committed before the send:
-//                                                 attempts+1, next try at retry_at
+//   2. BeginAttempt(ids, channel, message_id,     committed before the send:
+//                   now, retry_at)                attempts+1, next try at retry_at,
+//                                                 the message the alerts went in
 //   3. send
 //   4. FinishAttempt(ids, channel, now, error)    sent, or the error kept
 // A crash between 1 and 2 or 2 and 3 leaves the alert pending, to be sent on a
 // later run. Only a crash between the receiver's acceptance and step 4 can
-// repeat a message; every message carries a stable id for receivers to drop it.
+// repeat a message. So that receivers can drop the repeat, an alert once
+// attempted in a message is only ever sent again in that same message: same
+// id, same alerts (less any since skipped). Due() returns such a message's
+// alerts together, with their message_id.
 //
 // Nothing here holds page text or plaintext identifiers. Not thread-safe;
 // uses the caller's Database.
@@ -58,6 +62,7 @@ struct AlertRow {
   std::int64_t first_seen_at = 0;  // earliest first_seen_at of its findings
   std::vector<AlertFindingRow> findings;
   std::int64_t attempts = 0;  // attempts so far for the channel passed to Due(); 0 elsewhere
+  std::string message_id;     // for that channel: the message it was attempted in; empty before
 };
 
 struct DeliveryState {
@@ -79,13 +84,15 @@ class Outbox {
   Status RegisterChannel(const std::string& channel, std::int64_t now);
 
   // Alerts for `channel` that are neither sent nor skipped and whose next
-  // attempt is due at `now`, oldest first, at most `limit`. An unregistered
-  // channel has none.
+  // attempt is due at `now`, oldest first, about `limit`: past the limit only
+  // the remaining due alerts of a message already in the list, so that no
+  // message is cut in two. An unregistered channel has none.
   Result<std::vector<AlertRow>> Due(const std::string& channel, std::int64_t now, std::int64_t limit = 1000);
 
-  // Step 2 above: one committed transaction for all `alert_ids`.
-  Status BeginAttempt(const std::vector<std::int64_t>& alert_ids, const std::string& channel, std::int64_t now,
-                      std::int64_t retry_at);
+  // Step 2 above: one committed transaction for all `alert_ids`, which go in
+  // the message `message_id` (an alert's message never changes once set).
+  Status BeginAttempt(const std::vector<std::int64_t>& alert_ids, const std::string& channel,
+                      const std::string& message_id, std::int64_t now, std::int64_t retry_at);
   // Step 4: `error` empty means delivered.
   Status FinishAttempt(const std::vector<std::int64_t>& alert_ids, const std::string& channel, std::int64_t now,
                        const std::string& error);

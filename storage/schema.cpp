@@ -153,6 +153,12 @@ CREATE TABLE listing_yields (
   PRIMARY KEY (run_id, page_id)
 );
 )sql",
+    // 4 -> 5: the message a delivery was last attempted in (storage/outbox.h),
+    // so that a resend repeats the same message under the same id.
+    R"sql(
+ALTER TABLE alert_deliveries ADD COLUMN message_id TEXT;
+CREATE INDEX alert_deliveries_message ON alert_deliveries (channel, message_id) WHERE message_id IS NOT NULL;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

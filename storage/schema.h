@@ -13,7 +13,7 @@
 
 namespace leakmon {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Sets WAL mode, synchronous=NORMAL and foreign keys, then migrates.
 Status PrepareDatabase(Database& db);

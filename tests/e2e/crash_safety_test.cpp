@@ -1,12 +1,14 @@
 // The kill -9 harness: `leakmon crawl` against a fixture paste site, with
-// alerts going to a loopback webhook receiver, killed with SIGKILL at random
+// alerts going to a loopback webhook receiver through two channels (one
+// message per alert, and a digest per run), killed with SIGKILL at random
 // points, then run again to completion. Every trial must end with exactly
 // the findings of an uninterrupted run, every alert delivered exactly once
-// (one alert per page with findings, as in the uninterrupted run; a repeat
-// of the same message after a kill between the receiver's answer and
-// leakmon's record is allowed only with the same Idempotency-Key, which is
-// the window README.md documents, and is counted), nothing left pending, a
-// database that passes PRAGMA integrity_check, and no stale lock.
+// on each channel (one alert per page with findings, as in the uninterrupted
+// run; a repeat of the same message after a kill between the receiver's
+// answer and leakmon's record is allowed only with the same Idempotency-Key
+// and the same pages, which is the window README.md documents, and is
+// counted), nothing left pending, a database that passes PRAGMA
+// integrity_check, and no stale lock.
 //
 // Seeded: the seed is printed; rerun a failure with
 //   LEAKMON_CRASH_SEED=<seed> ctest --test-dir build -R crash_safety
@@ -51,11 +53,12 @@ bool LockIsFree(const std::string& path) {
   return free;
 }
 
-// What the receiver got from its `from`-th request on: the pages each alert
-// names, by alert id, in `pages` (an alert received twice counts once), and
-// how often an alert arrived again in `repeats`. A repeat must be the same
-// alert (same pages) under the same Idempotency-Key; `consistent` says
-// whether it was (the body itself may differ, e.g. in its attempt details).
+// What the receiver got for `channel` from its `from`-th request on: the
+// pages each message names, by message id, in `pages` (a message received
+// twice counts once), and how often a message arrived again in `repeats`. A
+// repeat must be the same message (same pages) under the same
+// Idempotency-Key; `consistent` says whether it was (the body itself may
+// differ, e.g. in its attempt details).
 struct Delivered {
   std::map<std::string, std::vector<std::string>> pages;
   int repeats = 0;
@@ -70,13 +73,13 @@ struct Delivered {
   }
 };
 
-Delivered DeliveredSince(const WebhookReceiver& hook, std::size_t from) {
+Delivered DeliveredSince(const WebhookReceiver& hook, std::size_t from, const std::string& channel) {
   Delivered d;
 
   const std::vector<WebhookRequest> got = hook.requests();
   for (std::size_t i = from; i < got.size(); ++i) {
     nlohmann::json doc = nlohmann::json::parse(got[i].body);
-    if (doc["type"] != "finding") continue;
+    if (doc["channel"] != channel || (doc["type"] != "finding" && doc["type"] != "digest")) continue;
     const std::string id = doc["id"];
     if (got[i].idempotency_key != id) d.consistent = false;
     std::vector<std::string> urls;
@@ -119,7 +122,10 @@ TEST_CASE("kill -9 at random points loses nothing, duplicates nothing, corrupts 
   WebhookReceiver hook;
   REQUIRE(hook.Start() > 0);
   const std::string config = DemoConfig(proxy.url()) + "\n[[alert]]\nname = \"soc-hook\"\ntype = \"webhook\"\nurl = \"" +
+                             hook.url() + "\"\nretry_initial_seconds = 0\n" +
+                             "\n[[alert]]\nname = \"soc-digest\"\ntype = \"webhook\"\ndigest = true\nurl = \"" +
                              hook.url() + "\"\nretry_initial_seconds = 0\n";
+  const std::vector<std::string> channels = {"soc-hook", "soc-digest"};
 
   // The reference: one uninterrupted run.
   CrawlDir reference(config, content.people_csv);
@@ -132,16 +138,19 @@ TEST_CASE("kill -9 at random points loses nothing, duplicates nothing, corrupts 
   REQUIRE(ref.exit_code == 0);
   const std::set<FindingKey> expected = reference.Findings();
   REQUIRE(expected.size() >= 20);
-  const Delivered ref_alerts = DeliveredSince(hook, 0);
+  const Delivered ref_alerts = DeliveredSince(hook, 0, "soc-hook");
   const std::map<std::string, int> expected_alerts = ref_alerts.AlertsPerPage();
   REQUIRE(expected_alerts.size() >= 10);
   for (const auto& [url, n] : expected_alerts) REQUIRE(n == 1);
   REQUIRE(ref_alerts.repeats == 0);
+  const Delivered ref_digest = DeliveredSince(hook, 0, "soc-digest");
+  REQUIRE(ref_digest.pages.size() == 1);  // one digest per run
+  REQUIRE(ref_digest.AlertsPerPage() == expected_alerts);
   std::printf("crash-safety: reference run: %zu requests, %zu findings, %zu alerts, %lld ms\n", ref_requests,
               expected.size(), ref_alerts.pages.size(), static_cast<long long>(ref_time.count() / 1000));
 
   int kills_landed = 0;  // kills that hit a running process
-  int repeats = 0;       // alerts the receiver got again, same id and key
+  int repeats = 0;       // messages the receiver got again, same id, key and pages
   for (int trial = 0; trial < trials; ++trial) {
     CrawlDir dir(config, content.people_csv, key);
     const std::size_t hook_from = hook.requests().size();
@@ -180,16 +189,19 @@ TEST_CASE("kill -9 at random points loses nothing, duplicates nothing, corrupts 
     CHECK(final_run.err.empty());
     CHECK(CheckDatabase(dir.File("leakmon.db")) == "ok");
     CHECK(dir.Findings() == expected);
-    const Delivered alerts = DeliveredSince(hook, hook_from);
-    CHECK(alerts.consistent);
-    CHECK(alerts.AlertsPerPage() == expected_alerts);
-    repeats += alerts.repeats;
+    for (const std::string& channel : channels) {
+      INFO("channel " << channel);
+      const Delivered alerts = DeliveredSince(hook, hook_from, channel);
+      CHECK(alerts.consistent);
+      CHECK(alerts.AlertsPerPage() == expected_alerts);
+      repeats += alerts.repeats;
+    }
     ProcessResult pending = dir.Run({"alerts", "--config", "leakmon.toml", "--pending", "--format", "json"});
     CHECK(pending.exit_code == 0);
     CHECK(nlohmann::json::parse(pending.out).empty());
   }
-  std::printf("crash-safety: %d trials, %d kills landed in a running crawl; every alert delivered, %d repeated "
-              "with the same Idempotency-Key\n",
+  std::printf("crash-safety: %d trials, %d kills landed in a running crawl; every alert delivered on both "
+              "channels, %d messages repeated with the same Idempotency-Key and pages\n",
               trials, kills_landed, repeats);
   // Most kills must land mid-run, or the harness proves nothing.
   CHECK(kills_landed >= trials);

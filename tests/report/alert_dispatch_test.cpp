@@ -155,3 +155,49 @@ TEST_CASE("Dispatch: digest channels send one message, only at the end of a run"
   w.Dispatch(true);
   CHECK(digest.calls == 1);
 }
+
+TEST_CASE("Dispatch: a digest that may have been received is resent as it was, new alerts go in a new one") {
+  World w;
+  FakeChannel& digest = w.Add("digest", "low", true);
+  w.Dispatch();
+  w.Finding("high");
+  w.Finding("high");
+  digest.fail = true;  // as if the receiver took it but the answer was lost
+  w.Dispatch(true);
+  CHECK(digest.calls == 1);
+  w.Finding("critical");
+  digest.fail = false;
+  w.clock.now += 60;
+  DispatchReport r = w.Dispatch(true);
+  CHECK(r.messages_sent == 2);
+  REQUIRE(digest.sent.size() == 2);
+  CHECK(digest.sent[0].id == "leakmon-digest-1-2");  // the same id ...
+  CHECK(digest.sent[0].type == AlertNotice::Type::kDigest);
+  REQUIRE(digest.sent[0].alerts.size() == 2);  // ... for the same alerts
+  CHECK(digest.sent[0].alerts[1].id == 2);
+  CHECK(digest.sent[1].id == "leakmon-digest-3-3");
+  REQUIRE(digest.sent[1].alerts.size() == 1);
+  CHECK(digest.sent[1].alerts[0].severity == "critical");
+  w.clock.now += 1000;
+  w.Dispatch(true);
+  CHECK(digest.calls == 3);
+}
+
+TEST_CASE("Dispatch: an alert attempted alone stays alone when its channel becomes a digest") {
+  World w;
+  FakeChannel& ch = w.Add("ch");
+  w.Dispatch();
+  w.Finding("high");
+  ch.fail = true;
+  w.Dispatch(true);
+  w.Finding("high");
+  // The same channel, now configured as a digest.
+  w.channels.clear();
+  FakeChannel& now_digest = w.Add("ch", "low", true);
+  w.clock.now += 60;
+  w.Dispatch(true);
+  REQUIRE(now_digest.sent.size() == 2);
+  CHECK(now_digest.sent[0].id == "leakmon-alert-1");
+  CHECK(now_digest.sent[0].type == AlertNotice::Type::kFinding);
+  CHECK(now_digest.sent[1].id == "leakmon-digest-2-2");
+}

@@ -108,17 +108,17 @@ TEST_CASE("Outbox: delivery states, retries with a due time, and no second deliv
   std::vector<std::int64_t> ids = Ids(*due);
 
   // A failed attempt: recorded, retried only once due.
-  REQUIRE(f.outbox.BeginAttempt(ids, "a", 200, 260).ok());
+  REQUIRE(f.outbox.BeginAttempt(ids, "a", "m-1", 200, 260).ok());
   REQUIRE(f.outbox.FinishAttempt(ids, "a", 201, "HTTP 500").ok());
   CHECK(f.outbox.Due("a", 259)->empty());
   CHECK(f.outbox.Due("a", 260)->size() == 1);
   CHECK(*f.outbox.PendingCount({"a", "b"}) == 2);
 
   // A crash after BeginAttempt (no FinishAttempt) still leaves it pending.
-  REQUIRE(f.outbox.BeginAttempt(ids, "a", 260, 400).ok());
+  REQUIRE(f.outbox.BeginAttempt(ids, "a", "m-1", 260, 400).ok());
   CHECK(f.outbox.Due("a", 400)->size() == 1);
 
-  REQUIRE(f.outbox.BeginAttempt(ids, "a", 400, 800).ok());
+  REQUIRE(f.outbox.BeginAttempt(ids, "a", "m-1", 400, 800).ok());
   REQUIRE(f.outbox.FinishAttempt(ids, "a", 401, "").ok());
   CHECK(f.outbox.Due("a", 100000)->empty());
   CHECK(f.outbox.Due("b", 100000)->size() == 1);  // channels are independent
@@ -138,6 +138,32 @@ TEST_CASE("Outbox: delivery states, retries with a due time, and no second deliv
   CHECK((*all)[0].second[0].attempts == 3);
   CHECK((*all)[0].second[1].state == "skipped");
   CHECK(f.outbox.List(true)->empty());
+}
+
+TEST_CASE("Outbox: an attempted alert keeps its message, and the limit never cuts a message in two") {
+  Fixture f;
+  REQUIRE(f.outbox.RegisterChannel("a", 100).ok());
+  for (int i = 1; i <= 5; ++i) f.Page("http://x.onion/" + std::to_string(i), {{"email", "P-" + std::to_string(i)}}, 200);
+  auto due = f.outbox.Due("a", 200);
+  REQUIRE(due->size() == 5);
+  for (const AlertRow& a : *due) CHECK(a.message_id.empty());
+  // Alerts 2 and 4 went out in one message, alert 1 in another; all failed.
+  REQUIRE(f.outbox.BeginAttempt({2, 4}, "a", "m-2-4", 200, 300).ok());
+  REQUIRE(f.outbox.FinishAttempt({2, 4}, "a", 200, "HTTP 503").ok());
+  REQUIRE(f.outbox.BeginAttempt({1}, "a", "m-1", 200, 300).ok());
+  // A later attempt does not move an alert to another message.
+  REQUIRE(f.outbox.BeginAttempt({1}, "a", "m-other", 250, 300).ok());
+  due = f.outbox.Due("a", 300);
+  REQUIRE(Ids(*due) == std::vector<std::int64_t>{1, 2, 3, 4, 5});
+  CHECK((*due)[0].message_id == "m-1");
+  CHECK((*due)[1].message_id == "m-2-4");
+  CHECK((*due)[2].message_id.empty());
+  CHECK((*due)[3].message_id == "m-2-4");
+  // A limit of 2 would end inside m-2-4: alert 4 comes too, 3 and 5 wait.
+  CHECK(Ids(*f.outbox.Due("a", 300, 2)) == std::vector<std::int64_t>{1, 2, 4});
+  CHECK(Ids(*f.outbox.Due("a", 300, 1)) == std::vector<std::int64_t>{1});
+  // Not yet due: neither alert of m-2-4 is pulled in by the limit.
+  CHECK(Ids(*f.outbox.Due("a", 299, 5)) == std::vector<std::int64_t>{3, 5});
 }
 
 TEST_CASE("Outbox: a channel added later gets only alerts created after it") {
