@@ -6,10 +6,12 @@
 //       D/people.csv (kind,value,ref; 7 identifiers per person), D/patterns.txt
 //       (the same values, one per line, for grep -F -f), D/plain.txt and
 //       D/html.txt (pages of generated pastes, each page ending in a form feed line)
-//   leakmon-bench run --dir D --key K --ids I
+//   leakmon-bench run --dir D --key K --ids I [--only plain] [--passes N]
 //       load time and peak RSS of the identifier file; plain-text scan
 //       throughput per CPU-second, end to end with the load; HTML: extract +
-//       scan vs gumbo's parse alone; grep -F -f on the plain corpus
+//       scan vs gumbo's parse alone; grep -F -f on the plain corpus.
+//       --only plain stops after the plain text; --passes N scans it N times
+//       (the first pass is the one the figures use)
 //   leakmon-bench dump --dir D --in FILE [--html 1]
 //       every page's matches, to diff two builds' scanners on one corpus
 //
@@ -42,6 +44,22 @@ double CpuSeconds() {
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
+
+// CPU time split into user and system, and page faults, of this process.
+struct Usage {
+  double user = 0, sys = 0;
+  long minor_faults = 0, major_faults = 0;
+  static Usage Now() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return Usage{static_cast<double>(u.ru_utime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec) / 1e6,
+                 static_cast<double>(u.ru_stime.tv_sec) + static_cast<double>(u.ru_stime.tv_usec) / 1e6, u.ru_minflt,
+                 u.ru_majflt};
+  }
+  Usage operator-(const Usage& o) const {
+    return Usage{user - o.user, sys - o.sys, minor_faults - o.minor_faults, major_faults - o.major_faults};
+  }
+};
 
 double WallSeconds() {
   timespec t{};
@@ -172,15 +190,30 @@ int Run(int argc, char** argv) {
   if (!plain.ok()) return 1;
   std::vector<std::string_view> pages = Pages(*plain);
   std::size_t matches = 0;
+  const Usage u0 = Usage::Now();
   c0 = CpuSeconds();
   w0 = WallSeconds();
   for (std::string_view p : pages) matches += scanner->Scan(p).size();
   const double scan_cpu = CpuSeconds() - c0, scan_wall = WallSeconds() - w0;
+  const Usage scan_usage = Usage::Now() - u0;
   const double mb = static_cast<double>(plain->size()) / 1e6;
   std::printf("## Plain text\n\n%.1f MB in %zu pages, %zu matches\n\n", mb, pages.size(), matches);
   std::printf("| scan CPU | scan wall | MB per CPU-second (scan) | MB per CPU-second (end to end, with load) |\n"
               "|---:|---:|---:|---:|\n| %.2f s | %.2f s | %.0f | %.0f |\n\n",
               scan_cpu, scan_wall, mb / scan_cpu, mb / (scan_cpu + load_cpu));
+  std::printf("Scan CPU: %.2f s user, %.2f s system; %ld minor and %ld major page faults.\n\n", scan_usage.user,
+              scan_usage.sys, scan_usage.minor_faults, scan_usage.major_faults);
+  // Further passes over the same pages (--passes N), to tell a first pass's
+  // warm-up costs from the scan's own.
+  for (int pass = 2; pass <= std::stoi(Arg(argc, argv, "--passes", "1")); ++pass) {
+    const Usage v0 = Usage::Now();
+    const double pw0 = WallSeconds();
+    std::size_t again = 0;
+    for (std::string_view p : pages) again += scanner->Scan(p).size();
+    const Usage v = Usage::Now() - v0;
+    std::printf("Pass %d: %.3f s CPU (%.3f user, %.3f system), %.3f s wall, %ld minor faults, %zu matches.\n\n", pass,
+                v.user + v.sys, v.user, v.sys, WallSeconds() - pw0, v.minor_faults, again);
+  }
 
   if (Arg(argc, argv, "--only", "") == "plain") return 0;  // for profiling
 
