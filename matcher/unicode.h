@@ -52,9 +52,17 @@ class WordSplitter {
   template <class Fn>
   void ForEach(std::string_view text, Fn&& fn);
 
- private:
+  // The same in two steps, for a caller that remembers what it learnt about
+  // a piece: ForEachPiece calls fn(begin, end) for each piece (a maximal run
+  // of word bytes: ASCII letters and digits, bytes >= 0x80), and PieceWords
+  // calls fn(word, begin, end) for the words of one piece, as ForEach does.
+  // ForEach(text, fn) is ForEachPiece with PieceWords(text, begin, end, fn).
   template <class Fn>
-  void Piece(std::string_view text, std::size_t begin, std::size_t end, Fn&& fn);
+  void ForEachPiece(std::string_view text, Fn&& fn);
+  template <class Fn>
+  void PieceWords(std::string_view text, std::size_t begin, std::size_t end, Fn&& fn);
+
+ private:
   // The words of any other piece (long, or not ASCII) into piece_words_,
   // each followed by 16 zero bytes in padded_.
   void OtherPiece(std::string_view piece);
@@ -96,8 +104,17 @@ extern const std::array<unsigned char, 256> kAsciiSeparator;
 
 template <class Fn>
 void WordSplitter::ForEach(std::string_view text, Fn&& fn) {
+  ForEachPiece(text, [&](std::size_t begin, std::size_t end)
+                         __attribute__((always_inline)) { PieceWords(text, begin, end, fn); });
+}
+
+template <class Fn>
+void WordSplitter::ForEachPiece(std::string_view text, Fn&& fn) {
   const std::size_t n = text.size();
-  // Piece starts and ends are where the word-byte mask changes.
+  // Piece starts and ends are where the word-byte mask changes. Within a
+  // block, starts and ends alternate: after the piece carried in from the
+  // previous block (if any) ends, every start is followed by its end, unless
+  // the piece runs into the next block.
   mask_.resize(byte_masks::Words64(n));
   byte_masks::WordBytes(text, mask_.data());
   std::size_t piece_begin = 0;
@@ -107,26 +124,30 @@ void WordSplitter::ForEach(std::string_view text, Fn&& fn) {
     const std::uint64_t prev = (m << 1) | (in_piece ? 1u : 0u);
     std::uint64_t starts = m & ~prev;
     std::uint64_t ends = ~m & prev;
-    for (;;) {
-      if (in_piece) {
-        if (ends == 0) break;
-        const std::size_t e = base + static_cast<std::size_t>(__builtin_ctzll(ends));
-        ends &= ends - 1;
-        in_piece = false;
-        Piece(text, piece_begin, e, fn);
-      } else {
-        if (starts == 0) break;
-        piece_begin = base + static_cast<std::size_t>(__builtin_ctzll(starts));
-        starts &= starts - 1;
+    if (in_piece) {
+      if (ends == 0) continue;  // the whole block is inside the piece
+      fn(piece_begin, base + static_cast<std::size_t>(__builtin_ctzll(ends)));
+      ends &= ends - 1;
+      in_piece = false;
+    }
+    while (starts != 0) {
+      const std::size_t start = base + static_cast<std::size_t>(__builtin_ctzll(starts));
+      starts &= starts - 1;
+      if (ends == 0) {  // runs into the next block
+        piece_begin = start;
         in_piece = true;
+        break;
       }
+      fn(start, base + static_cast<std::size_t>(__builtin_ctzll(ends)));
+      ends &= ends - 1;
     }
   }
-  if (in_piece) Piece(text, piece_begin, n, fn);
+  if (in_piece) fn(piece_begin, n);
 }
 
 template <class Fn>
-[[gnu::always_inline]] inline void WordSplitter::Piece(std::string_view text, std::size_t start, std::size_t end, Fn&& fn) {
+[[gnu::always_inline]] inline void WordSplitter::PieceWords(std::string_view text, std::size_t start, std::size_t end,
+                                                            Fn&& fn) {
   const std::size_t len = end - start;
   // Short pieces of ASCII and Latin-1 letters and digits: lowercase in one
   // step (byte_scan.h).

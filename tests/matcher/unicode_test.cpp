@@ -107,6 +107,24 @@ TEST_CASE("WordSplitter's fast paths give the same words as NFKC-casefolding the
       }
       INFO(text);
       REQUIRE(Words(text) == ReferenceWords(text));
+      // ForEachPiece: the maximal runs of word bytes, in order.
+      std::vector<std::pair<std::size_t, std::size_t>> pieces, runs;
+      leakmon::WordSplitter splitter;
+      splitter.ForEachPiece(text, [&](std::size_t b, std::size_t e) { pieces.emplace_back(b, e); });
+      auto word_byte = [](unsigned char c) {
+        return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+      };
+      for (std::size_t i = 0; i < text.size();) {
+        if (!word_byte(static_cast<unsigned char>(text[i]))) {
+          ++i;
+          continue;
+        }
+        std::size_t j = i;
+        while (j < text.size() && word_byte(static_cast<unsigned char>(text[j]))) ++j;
+        runs.emplace_back(i, j);
+        i = j;
+      }
+      REQUIRE(pieces == runs);
     }
   }
 }
