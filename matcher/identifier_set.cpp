@@ -138,6 +138,11 @@ void IdentifierSet::Finalize() {
   for (std::size_t b = 1; b < index_.size(); ++b) index_[b] += index_[b - 1];
 
   // Ids only grow, so folded_hashes_ is already in id order.
+  folded_index_.assign((kinds_.size() >> kFoldedIndexShift) + 2, 0);
+  for (std::size_t b = 0, i = 0; b < folded_index_.size(); ++b) {
+    while (i < folded_hashes_.size() && (folded_hashes_[i].id >> kFoldedIndexShift) < b) ++i;
+    folded_index_[b] = static_cast<std::uint32_t>(i);
+  }
   kinds_.shrink_to_fit();
   hashes_.shrink_to_fit();
   refs_.shrink_to_fit();
@@ -175,16 +180,20 @@ bool IdentifierSet::InVocabulary(std::uint64_t vocab_tag) const {
 }
 
 const Digest* IdentifierSet::folded_hash(std::uint32_t id) const {
-  const FoldedHash* it = std::lower_bound(folded_hashes_.begin(), folded_hashes_.end(), id,
-                                          [](const FoldedHash& e, std::uint32_t k) { return e.id < k; });
-  if (it == folded_hashes_.end() || it->id != id) return nullptr;
+  const std::size_t block = id >> kFoldedIndexShift;
+  if (block + 1 >= folded_index_.size()) return nullptr;
+  const FoldedHash* begin = folded_hashes_.begin() + folded_index_[block];
+  const FoldedHash* end = folded_hashes_.begin() + folded_index_[block + 1];
+  const FoldedHash* it =
+      std::lower_bound(begin, end, id, [](const FoldedHash& e, std::uint32_t k) { return e.id < k; });
+  if (it == end || it->id != id) return nullptr;
   return &it->hash;
 }
 
 std::size_t IdentifierSet::MemoryBytes() const {
   return kinds_.size() + hashes_.size() * sizeof(Digest) + refs_.size() + ref_offsets_.size() * 4 +
          folded_hashes_.size() * sizeof(FoldedHash) + postings_.size() * 8 + index_.size() * 4 +
-         filter_.size() * 8 + vocab_.capacity() * 4;
+         filter_.size() * 8 + vocab_.capacity() * 4 + folded_index_.capacity() * 4;
 }
 
 }  // namespace leakmon

@@ -136,6 +136,11 @@ class IdentifierSet {
   BigArray<char> refs_;
   BigArray<std::uint32_t> ref_offsets_;  // size() + 1 entries once the first identifier is added
   BigArray<FoldedHash> folded_hashes_;   // by id
+  // folded_hashes_ from folded_index_[id >> kFoldedIndexShift] on: a lookup
+  // searches the few entries of one block of ids instead of the whole
+  // array (each step of which was a cache miss).
+  static constexpr unsigned kFoldedIndexShift = 8;
+  std::vector<std::uint32_t> folded_index_;
 
   BigArray<std::uint64_t> postings_;  // sorted after Finalize(); bucket b is postings_[index_[b], index_[b+1])
   BigArray<std::uint32_t> index_;

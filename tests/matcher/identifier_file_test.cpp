@@ -126,3 +126,33 @@ TEST_CASE("Opaque refs") {
   CHECK_FALSE(IsValidRef("a,b"));
   CHECK_FALSE(IsValidRef(std::string(65, 'a')));
 }
+
+TEST_CASE("Folded hashes are found by id, across blocks of ids") {
+  // Every third identifier of 2,000 has a folded variant; the lookup index
+  // works in blocks of 256 ids, so this crosses several, with gaps.
+  IdentifierSet set;
+  auto digest = [](std::uint32_t n) {
+    Digest d{};
+    d[0] = static_cast<std::uint8_t>(n);
+    d[1] = static_cast<std::uint8_t>(n >> 8);
+    return d;
+  };
+  const std::uint64_t tags[] = {1};
+  for (std::uint32_t i = 0; i < 2000; ++i) {
+    std::optional<Digest> folded;
+    if (i % 3 == 0) folded = digest(i + 7);
+    REQUIRE(set.Add(Kind::kName, digest(i), tags, "", folded, tags) == i);
+  }
+  set.Finalize();
+  for (std::uint32_t i = 0; i < 2000; ++i) {
+    const Digest* f = set.folded_hash(i);
+    if (i % 3 == 0) {
+      REQUIRE(f != nullptr);
+      CHECK(*f == digest(i + 7));
+    } else {
+      CHECK(f == nullptr);
+    }
+  }
+  CHECK(set.folded_hash(2000) == nullptr);
+  CHECK(set.folded_hash(1u << 26) == nullptr);
+}
