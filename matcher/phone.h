@@ -9,8 +9,11 @@
 // Guesses() turns a candidate's digits into the E.164 strings
 // libphonenumber would produce for the usual ways of writing a number (+CC,
 // 00CC, trunk prefix, bare national number); the scanner looks these up
-// cheaply and runs Canonicalize() only on a hit, so the canonical form always
-// comes from libphonenumber.
+// cheaply and runs ParseE164() only on a hit, so the canonical form always
+// comes from libphonenumber. A number written as "+" and its digits is
+// already in E.164: on a hit its keyed hash is compared as it is, without a
+// parse (the listed form it must equal is libphonenumber's E.164, which
+// reads back as itself).
 //
 // Create once; const methods are thread-safe (libphonenumber's
 // PhoneNumberUtil is).

@@ -454,9 +454,16 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
           bool tag_hit = false;
           ids.ForEachPosting(s.hasher_.Tag(Kind::kPhone, guesses[k]), [&](const IdentifierSet::Posting&) { tag_hit = true; });
           if (!tag_hit) continue;
+          if (with_plus) {
+            // "+" and the digits: the text is written in E.164 already, and
+            // a listed number's E.164 form is libphonenumber's own (hash-ids
+            // made it), so the keyed hash alone decides (phone.h).
+            TryNonWord(Kind::kPhone, guesses[k], g, h);
+            break;
+          }
           // Confirm with libphonenumber: the canonical form is its E.164
           // (its validity is known once the keyed hash matches; phone.h).
-          Result<std::string> canon = s.phone_.ParseE164(with_plus ? "+" + digits : digits);
+          Result<std::string> canon = s.phone_.ParseE164(digits);
           if (canon.ok()) TryNonWord(Kind::kPhone, *canon, g, h);
           break;
         }
