@@ -411,6 +411,30 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
   };
   std::string digits;
   std::string guesses[2];
+  // Phone candidates: the digits of groups g..h, for h up to g + 7, while
+  // they are 7-15 digits (at most 19 in all). For a span of up to 16 groups
+  // (nearly all), every candidate's tags are computed first and their
+  // filter words prefetched, so that the lookups below overlap their cache
+  // misses; the tags are kept for them.
+  constexpr std::size_t kStagedGroups = 16, kSpanLength = 8;
+  const bool staged = want_phone && groups.size() <= kStagedGroups;
+  std::uint64_t phone_tags[kStagedGroups * kSpanLength][2];
+  if (staged) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      digits.clear();
+      for (std::size_t h = g; h < groups.size() && h < g + kSpanLength; ++h) {
+        digits.append(digits_of(h));
+        if (digits.size() > 19) break;
+        if (digits.size() < 7 || digits.size() > 15) continue;
+        const int count = s.phone_.Guesses(digits, plus && g == 0, guesses);
+        for (int k = 0; k < count; ++k) {
+          const std::uint64_t tag = s.hasher_.Tag(Kind::kPhone, guesses[k]);
+          ids.Prefetch(tag);
+          phone_tags[g * kSpanLength + (h - g)][k] = tag;
+        }
+      }
+    }
+  }
   for (std::size_t g = 0; g < groups.size(); ++g) {
     if (want_id) {
       const std::size_t e = groups[g].end;
@@ -437,7 +461,7 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
     if (!want_card && !want_phone) continue;
     digits.clear();
     bool card_seps = true;
-    for (std::size_t h = g; h < groups.size() && h < g + 8; ++h) {
+    for (std::size_t h = g; h < groups.size() && h < g + kSpanLength; ++h) {
       if (h > g) {
         std::string_view sep = sep_after(h - 1);
         card_seps = card_seps && (sep == " " || sep == "-");
@@ -449,10 +473,12 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
       }
       if (want_phone && digits.size() >= 7 && digits.size() <= 15) {
         const bool with_plus = plus && g == 0;
-        int count = s.phone_.Guesses(digits, with_plus, guesses);
+        const int count = s.phone_.Guesses(digits, with_plus, guesses);
         for (int k = 0; k < count; ++k) {
           bool tag_hit = false;
-          ids.ForEachPosting(s.hasher_.Tag(Kind::kPhone, guesses[k]), [&](const IdentifierSet::Posting&) { tag_hit = true; });
+          const std::uint64_t tag =
+              staged ? phone_tags[g * kSpanLength + (h - g)][k] : s.hasher_.Tag(Kind::kPhone, guesses[k]);
+          ids.ForEachPosting(tag, [&](const IdentifierSet::Posting&) { tag_hit = true; });
           if (!tag_hit) continue;
           if (with_plus) {
             // "+" and the digits: the text is written in E.164 already, and
@@ -576,21 +602,31 @@ void Scanner::Pass::Words(std::string_view t) {
     ring[head % ring.size()] = info;
     ++head;
     run = std::min(run + 1, max_n);
+    // Every gram's tags first, prefetched, then the lookups.
+    std::uint64_t exact_tags[IdentifierSet::kMaxRotations], folded_tags[IdentifierSet::kMaxRotations];
+    bool differs[IdentifierSet::kMaxRotations];
     for (std::size_t n = 1; n <= run; ++n) {
       std::uint64_t exact = 0, folded = 0;
-      bool differs = false;
+      bool d = false;
       for (std::size_t k = 0; k < n; ++k) {
         const WordInfo& sk = slot_at(n - k);
         exact = k == 0 ? sk.exact : KeyedHasher::Extend(exact, sk.exact);
         folded = k == 0 ? sk.folded : KeyedHasher::Extend(folded, sk.folded);
-        differs = differs || sk.differs;
+        d = d || sk.differs;
       }
+      exact_tags[n - 1] = KeyedHasher::GramTag(exact, n);
+      ids.Prefetch(exact_tags[n - 1]);
+      differs[n - 1] = d;
+      if (d) {
+        folded_tags[n - 1] = KeyedHasher::GramTag(folded, n);
+        ids.Prefetch(folded_tags[n - 1]);
+      }
+    }
+    for (std::size_t n = 1; n <= run; ++n) {
       gram_hits.clear();
-      ids.ForEachPosting(KeyedHasher::GramTag(exact, n),
-                         [&](const IdentifierSet::Posting& p) { verify(p, n, false); });
-      if (differs) {
-        ids.ForEachPosting(KeyedHasher::GramTag(folded, n),
-                           [&](const IdentifierSet::Posting& p) { verify(p, n, true); });
+      ids.ForEachPosting(exact_tags[n - 1], [&](const IdentifierSet::Posting& p) { verify(p, n, false); });
+      if (differs[n - 1]) {
+        ids.ForEachPosting(folded_tags[n - 1], [&](const IdentifierSet::Posting& p) { verify(p, n, true); });
       }
       hits.insert(hits.end(), gram_hits.begin(), gram_hits.end());
     }
