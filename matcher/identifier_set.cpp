@@ -165,11 +165,18 @@ void IdentifierSet::Finalize() {
       ++vocab_count_;
     }
   }
+  const std::size_t bits = std::bit_ceil(std::max<std::size_t>(64, vocab_count_ * 16));
+  vocab_bits_.assign(bits / 64, 0);
+  vocab_bits_mask_ = bits - 1;
+  for (std::uint64_t t : vocab_pending_) {
+    const std::size_t bit = static_cast<std::size_t>(t >> 40) & vocab_bits_mask_;
+    vocab_bits_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
   vocab_pending_ = {};
   finalized_ = true;
 }
 
-bool IdentifierSet::InVocabulary(std::uint64_t vocab_tag) const {
+bool IdentifierSet::InVocabularyTable(std::uint64_t vocab_tag) const {
   const std::size_t mask = vocab_.size() - 1;
   const std::uint32_t key = VocabKey(vocab_tag);
   for (std::size_t slot = static_cast<std::size_t>(vocab_tag) & mask;; slot = (slot + 1) & mask) {
@@ -193,7 +200,7 @@ const Digest* IdentifierSet::folded_hash(std::uint32_t id) const {
 std::size_t IdentifierSet::MemoryBytes() const {
   return kinds_.size() + hashes_.size() * sizeof(Digest) + refs_.size() + ref_offsets_.size() * 4 +
          folded_hashes_.size() * sizeof(FoldedHash) + postings_.size() * 8 + index_.size() * 4 +
-         filter_.size() * 8 + vocab_.capacity() * 4 + folded_index_.capacity() * 4;
+         filter_.size() * 8 + vocab_.capacity() * 4 + folded_index_.capacity() * 4 + vocab_bits_.capacity() * 8;
 }
 
 }  // namespace leakmon

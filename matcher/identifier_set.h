@@ -93,7 +93,14 @@ class IdentifierSet {
     __builtin_prefetch(&filter_[static_cast<std::uint32_t>(tag >> 32) & filter_mask_]);
   }
 
-  bool InVocabulary(std::uint64_t vocab_tag) const;
+  // Only after Finalize(). Most page words are not in the vocabulary: a
+  // bitmap of about 16 bits per vocabulary word (8 KB for the benchmark's
+  // 3,129, within the CPU's L1 cache) answers ~95% of those with one bit.
+  bool InVocabulary(std::uint64_t vocab_tag) const {
+    const std::size_t bit = static_cast<std::size_t>(vocab_tag >> 40) & vocab_bits_mask_;
+    if (vocab_bits_.empty() || ((vocab_bits_[bit >> 6] >> (bit & 63)) & 1) == 0) return false;
+    return InVocabularyTable(vocab_tag);
+  }
 
   IdentifierView identifier(std::uint32_t id) const {
     return {static_cast<Kind>(kinds_[id]), hashes_[id],
@@ -160,6 +167,9 @@ class IdentifierSet {
   std::vector<std::uint64_t> vocab_pending_;
   std::vector<std::uint32_t> vocab_;
   std::size_t vocab_count_ = 0;
+  std::vector<std::uint64_t> vocab_bits_;  // bit (tag >> 40) & vocab_bits_mask_: InVocabulary's first test
+  std::size_t vocab_bits_mask_ = 0;
+  bool InVocabularyTable(std::uint64_t vocab_tag) const;
 
   std::size_t max_words_ = 0;
   std::uint32_t kinds_mask_ = 0;

@@ -156,3 +156,22 @@ TEST_CASE("Folded hashes are found by id, across blocks of ids") {
   CHECK(set.folded_hash(2000) == nullptr);
   CHECK(set.folded_hash(1u << 26) == nullptr);
 }
+
+TEST_CASE("The vocabulary finds every word it holds, and few others") {
+  // Tags as SipHash gives them: spread over all 64 bits.
+  auto tag = [](std::uint64_t n) {
+    std::uint64_t x = n * 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    return x * 0xBF58476D1CE4E5B9ULL;
+  };
+  for (std::uint64_t words : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{3129}, std::uint64_t{20000}}) {
+    IdentifierSet set;
+    for (std::uint64_t i = 0; i < words; ++i) set.AddVocabulary(tag(i));
+    set.Finalize();
+    CHECK(set.vocabulary_size() == words);
+    for (std::uint64_t i = 0; i < words; ++i) REQUIRE(set.InVocabulary(tag(i)));
+    std::size_t false_positives = 0;
+    for (std::uint64_t i = words; i < words + 100000; ++i) false_positives += set.InVocabulary(tag(i));
+    CHECK(false_positives == 0);  // past the bitmap, the table compares 32 bits of the tag
+  }
+}
