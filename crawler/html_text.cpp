@@ -5,6 +5,7 @@
 #include <gumbo.h>
 #include <memory>
 #include <optional>
+#include <random>
 
 #include "common/utf8.h"
 #include "crawler/charset.h"
@@ -40,20 +41,119 @@ bool IsBlock(GumboTag tag) {
   }
 }
 
+// Gumbo's tokenizer takes text one character at a time (about 20 MB/s, most
+// of an item page's cost). So long runs of plain text are handed to gumbo
+// as short placeholders and put back when its tree is walked; the result is
+// the same as gumbo's on the whole document, or the placeholders are not
+// used (see Shorten).
+//
+// A run: at least kMinRun bytes that follow an ASCII space, tab or line
+// feed, start and end with a printable ASCII character and hold only those
+// and spaces, tabs and line feeds, but none of < > & - ] ! (what changes
+// the state of any of gumbo's text or comment tokenizer states). Why the
+// tree is the same: the bytes before a run are the same in both documents,
+// so the tokenizer is in the same state where the run or its placeholder
+// starts. If the placeholder then ends up, whole, in a text or comment node,
+// that state was a text or comment state (after a whitespace character:
+// its plain form, not a tag-name or character-reference lookahead), in
+// which every byte of the run and of the placeholder is an ordinary
+// character: both become character tokens of one kind (starting with one
+// that is not whitespace) without a state change, and the tree builder
+// treats such a sequence alike wherever it leaves any of them in the tree.
+// Otherwise (a placeholder inside a tag or attribute, or dropped, or a
+// placeholder-like text made by character references) the walk finds a
+// placeholder missing, repeated or malformed, and the page is parsed again
+// whole.
+constexpr std::size_t kMinRun = 48;
+constexpr std::string_view kLead = "\xEE\x80\x80";   // U+E000 (private use)
+constexpr std::string_view kTrail = "\xEE\x80\x81";  // U+E001
+
+// Placeholder letters that a page cannot guess (so text made from character
+// references cannot pass for a placeholder), chosen once per process.
+const std::string& PlaceholderNonce() {
+  static const std::string nonce = [] {
+    std::random_device random;
+    std::string s;
+    for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>('a' + random() % 26));
+    return s;
+  }();
+  return nonce;
+}
+
+bool IsRunChar(unsigned char c) {
+  return (c >= 0x20 && c < 0x7F && c != '<' && c != '>' && c != '&' && c != '-' && c != ']' && c != '!') ||
+         c == '\t' || c == '\n';
+}
+bool IsRunSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
+struct Shortened {
+  std::string doc;                     // the document with placeholders
+  std::vector<std::string_view> runs;  // placeholder i stands for runs[i]
+};
+
+// The document with its runs replaced by placeholders; no runs when the
+// document has none or holds U+E000 itself.
+Shortened Shorten(std::string_view html) {
+  Shortened out;
+  if (html.size() < kMinRun || html.find(kLead) != std::string_view::npos) return out;
+  const std::string& nonce = PlaceholderNonce();
+  const std::size_t n = html.size();
+  std::size_t copied = 0;  // html[0, copied) is in out.doc
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(html[i]);
+    if (!IsRunSpace(static_cast<unsigned char>(html[i - 1])) || IsRunSpace(c) || !IsRunChar(c)) continue;
+    std::size_t end = i;
+    while (end < n && IsRunChar(static_cast<unsigned char>(html[end]))) ++end;
+    std::size_t last = end;  // one past the run's last non-space character
+    while (IsRunSpace(static_cast<unsigned char>(html[last - 1]))) --last;
+    if (last - i >= kMinRun) {
+      if (out.doc.empty()) out.doc.reserve(n / 4);
+      out.doc.append(html.substr(copied, i - copied));
+      out.doc.append(kLead).append(nonce);
+      for (std::size_t k = out.runs.size(); ; k /= 26) {
+        out.doc.push_back(static_cast<char>('a' + k % 26));
+        if (k < 26) break;
+      }
+      out.doc.append(kTrail);
+      out.runs.push_back(html.substr(i, last - i));
+      copied = last;
+    }
+    i = end;
+  }
+  if (out.runs.empty()) return out;
+  out.doc.append(html.substr(copied));
+  return out;
+}
+
 class Extractor {
  public:
-  Extractor(const HtmlLimits& limits, HtmlContent* out) : limits_(limits), out_(out) {}
+  // `runs`: the placeholders' text when gumbo parsed a Shortened document.
+  Extractor(const HtmlLimits& limits, HtmlContent* out, const std::vector<std::string_view>* runs = nullptr)
+      : limits_(limits), out_(out), runs_(runs) {
+    if (runs_) placed_.assign(runs_->size(), false);
+  }
 
   void Walk(const GumboNode* root) {
-    // Explicit stack of (node, entering?) pairs instead of recursion.
-    std::vector<std::pair<const GumboNode*, bool>> stack;
-    stack.emplace_back(root, true);
+    // Explicit stack of (node, entering?, silent?) instead of recursion.
+    // Silent nodes (inside script, style, template) add nothing; they are
+    // walked only to account for placeholders.
+    struct Step {
+      const GumboNode* node;
+      bool entering;
+      bool silent;
+    };
+    std::vector<Step> stack;
+    stack.push_back({root, true, false});
     while (!stack.empty()) {
-      auto [node, entering] = stack.back();
+      auto [node, entering, silent] = stack.back();
       stack.pop_back();
       if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
-          node->type == GUMBO_NODE_WHITESPACE) {
-        Append(node->v.text.text);
+          node->type == GUMBO_NODE_WHITESPACE || node->type == GUMBO_NODE_COMMENT) {
+        if (node->type != GUMBO_NODE_COMMENT && !silent) {
+          AppendText(node->v.text.text);
+        } else if (runs_) {
+          Place(node->v.text.text, false);
+        }
         continue;
       }
       if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT &&
@@ -68,25 +168,65 @@ class Extractor {
         tag = node->v.element.tag;
         children = &node->v.element.children;
       }
-      if (IsSkipped(tag)) continue;
-      if (!entering) {
+      if (IsSkipped(tag) || silent) {
+        if (!runs_) continue;
+        silent = true;
+      } else if (!entering) {
         Separate(tag);
         continue;
+      } else {
+        Separate(tag);
+        if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_AREA) Link(node);
+        if (node->type == GUMBO_NODE_ELEMENT) Attributes(node);
+        stack.push_back({node, false, false});
       }
-      Separate(tag);
-      if (tag == GUMBO_TAG_A || tag == GUMBO_TAG_AREA) Link(node);
-      if (node->type == GUMBO_NODE_ELEMENT) Attributes(node);
-      stack.emplace_back(node, false);
       for (unsigned i = children->length; i > 0; --i) {
-        stack.emplace_back(static_cast<const GumboNode*>(children->data[i - 1]), true);
+        stack.push_back({static_cast<const GumboNode*>(children->data[i - 1]), true, silent});
       }
     }
   }
 
+  // With placeholders: each was found exactly once, well formed.
+  bool AllPlaced() const {
+    return !broken_ && std::all_of(placed_.begin(), placed_.end(), [](bool p) { return p; });
+  }
+
  private:
-  void Append(const char* s) {
+  // Appends a text node's text, placeholders replaced by their runs.
+  void AppendText(std::string_view text) {
+    if (!runs_) return Append(text);
+    Place(text, true);
+  }
+
+  // Accounts for the placeholders in `text` (and appends the text with
+  // their runs when `output`).
+  void Place(std::string_view text, bool output) {
+    const std::string& nonce = PlaceholderNonce();
+    for (;;) {
+      const std::size_t lead = text.find(kLead);
+      if (output) Append(text.substr(0, lead));
+      if (lead == std::string_view::npos) return;
+      text.remove_prefix(lead + kLead.size());
+      const std::size_t trail = text.find(kTrail);
+      std::size_t index = 0, scale = 1;
+      bool ok = trail != std::string_view::npos && trail > nonce.size() && trail - nonce.size() <= 4 &&
+                text.substr(0, nonce.size()) == nonce;
+      for (std::size_t k = nonce.size(); ok && k < trail; ++k, scale *= 26) {
+        ok = text[k] >= 'a' && text[k] <= 'z';
+        index += static_cast<std::size_t>(text[k] - 'a') * scale;
+      }
+      if (!ok || index >= placed_.size() || placed_[index]) {
+        broken_ = true;
+        return;
+      }
+      placed_[index] = true;
+      if (output) Append((*runs_)[index]);
+      text.remove_prefix(trail + kTrail.size());
+    }
+  }
+
+  void Append(std::string_view sv) {
     if (out_->text_truncated) return;
-    std::string_view sv(s);
     std::size_t room = limits_.max_text_bytes - std::min(limits_.max_text_bytes, out_->text.size());
     if (sv.size() > room) {
       sv = sv.substr(0, room);
@@ -137,7 +277,7 @@ class Extractor {
   void Finish() {
     if (attribute_text_.empty()) return;
     Append("\n");
-    Append(attribute_text_.c_str());
+    Append(attribute_text_);
   }
 
  private:
@@ -146,6 +286,9 @@ class Extractor {
 
   const HtmlLimits& limits_;
   HtmlContent* out_;
+  const std::vector<std::string_view>* runs_;
+  std::vector<bool> placed_;
+  bool broken_ = false;
 };
 
 // Elements that never deepen gumbo's tree: void elements, and elements
@@ -324,6 +467,19 @@ void DropPartialUtf8Tail(std::string* text) {
   if (text->size() - (lead - 1) < need) text->resize(lead - 1);
 }
 
+GumboOutput* Parse(std::string_view html) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;  // parse errors are not used: do not record them
+  return gumbo_parse_with_options(&options, html.data(), html.size());
+}
+
+// `content` is the one `extractor` fills.
+HtmlContent Finished(Extractor& extractor, HtmlContent* content) {
+  extractor.Finish();
+  if (content->text_truncated) DropPartialUtf8Tail(&content->text);
+  return std::move(*content);
+}
+
 }  // namespace
 
 std::size_t EstimateHtmlDepth(std::string_view html) {
@@ -373,14 +529,26 @@ Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits)
     if (degraded.text_truncated) DropPartialUtf8Tail(&degraded.text);
     return degraded;
   }
-  GumboOutputPtr output(gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
+  if (limits.text_placeholders) {
+    const Shortened shortened = Shorten(html);
+    if (!shortened.runs.empty()) {
+      GumboOutputPtr output(Parse(shortened.doc));
+      if (!output) return Status::Internal("gumbo failed to parse");
+      HtmlContent content;
+      Extractor extractor(limits, &content, &shortened.runs);
+      extractor.Walk(output->document);
+      if (extractor.AllPlaced()) {
+        content.shortened = true;
+        return Finished(extractor, &content);
+      }
+    }
+  }
+  GumboOutputPtr output(Parse(html));
   if (!output) return Status::Internal("gumbo failed to parse");
   HtmlContent content;
   Extractor extractor(limits, &content);
   extractor.Walk(output->document);
-  extractor.Finish();
-  if (content.text_truncated) DropPartialUtf8Tail(&content.text);
-  return content;
+  return Finished(extractor, &content);
 }
 
 bool LooksLikeHtml(std::string_view body) {

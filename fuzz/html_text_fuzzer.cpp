@@ -1,6 +1,7 @@
 // Fuzzes HTML -> text and links (crawler/html_text.h) with hostile pages:
 // small, fuzzer-chosen limits so every truncation and the degraded path for
-// deep documents are reached. Checks that every limit holds.
+// deep documents are reached. Checks that every limit holds, and that text
+// placeholders give the text and links of gumbo reading every character.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "crawler/content.h"
@@ -25,6 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(html->text.size() <= limits.max_text_bytes);
     FUZZ_CHECK(html->links.size() <= limits.max_links);
     FUZZ_CHECK(html->degraded == (EstimateHtmlDepth(body) > limits.max_depth));
+    // Text placeholders change nothing: the same as gumbo reading every character.
+    HtmlLimits whole_limits = limits;
+    whole_limits.text_placeholders = false;
+    Result<HtmlContent> whole = ExtractHtml(body, whole_limits);
+    FUZZ_CHECK(whole.ok() && whole->text == html->text && whole->links == html->links &&
+               whole->text_truncated == html->text_truncated && whole->links_truncated == html->links_truncated);
   }
 
   std::vector<std::string> links;

@@ -1,6 +1,7 @@
 #include "crawler/html_text.h"
 
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "crawler/charset.h"
 
@@ -165,4 +166,112 @@ TEST_CASE("HTML attributes the matcher needs follow the visible text") {
   CHECK(r->text.find("\ntel:+358401234567\n") != std::string::npos);
   CHECK(r->text.find("\ndata-cfemail=42abcdef\n") != std::string::npos);
   CHECK(r->text.rfind("[email protected]") < r->text.find("mailto:"));  // visible text first
+}
+
+namespace {
+
+// ExtractHtml with text placeholders against gumbo reading every character;
+// true if the placeholders were kept.
+bool CheckSameAsWholeGumbo(const std::string& html, HtmlLimits limits = {}) {
+  INFO(html);
+  limits.text_placeholders = false;
+  auto whole = ExtractHtml(html, limits);
+  limits.text_placeholders = true;
+  auto fast = ExtractHtml(html, limits);
+  REQUIRE(whole.ok() == fast.ok());
+  if (!whole.ok()) return false;
+  CHECK_FALSE(whole->shortened);
+  CHECK(fast->text == whole->text);
+  CHECK(fast->links == whole->links);
+  CHECK(fast->text_truncated == whole->text_truncated);
+  CHECK(fast->links_truncated == whole->links_truncated);
+  CHECK(fast->degraded == whole->degraded);
+  return fast->shortened;
+}
+
+}  // namespace
+
+TEST_CASE("Text placeholders: long plain text runs reach gumbo as placeholders, same text and links") {
+  const std::string run = "order invoice shipment account\nbackup server config export archive ticket review";
+  struct Case {
+    std::string html;
+    bool shortened;  // placeholders kept (false: a placeholder did not come back as text; parsed whole)
+  };
+  auto c = GENERATE_COPY(values<Case>({
+      {"<!DOCTYPE html><html><body><pre>" + run + "\n" + run + "</pre></body></html>", true},
+      {"<p>x " + run + " y</p><p> " + run + "</p>", true},
+      {"<pre>\n" + run + "</pre>", true},
+      {"<title> " + run + "</title><p>body</p>", true},
+      {"<textarea>\n" + run + "</textarea>", true},
+      {"<title>x</titl " + run + "</title>", true},
+      {"<script> " + run + "</script><p>after</p>", true},
+      {"<style> " + run + "</style><p>after</p>", true},
+      {"<template> " + run + "</template><p>after</p>", true},
+      {"<!-- " + run + " --><p>after</p>", true},
+      {"<plaintext> " + run + "<p>not a tag", true},
+      {"<noscript> " + run + "</noscript>", true},
+      {"<table> " + run + "<tr><td>cell " + run + "</td></tr></table>", true},
+      {"<table><tr> " + run + "<td>cell</td></tr></table>", true},
+      {"<select> " + run + "<option>o " + run + "</select>", true},
+      {"<b><p> " + run + "</b> " + run + "</p>", true},
+      {"<svg><![CDATA[ " + run + "]]></svg><math><mi> " + run + "</mi></math>", true},
+      {"<head> " + run + "</head><body>b</body>", true},
+      {"&no " + run + " &not " + run, true},
+      // Placeholders that land outside text: the page is parsed whole.
+      {"<a title=\"x> " + run + "\" href=/p>link</a>", false},
+      {"<a href='/q?a=> " + run + "'>link</a> " + run, false},
+      {"<!DOCTYPE html " + run + "><p>x</p>", false},
+      {"<frameset> " + run + "</frameset>", false},
+      {"<p x=\"a " + run + "\">text</p>", false},
+      {"<p x=> " + run + "</p>", true},
+      // Text that looks like a placeholder: U+E000 in the page, or made by references.
+      {"<p>\xEE\x80\x80 " + run + "</p>", false},
+      {"<p>&#xE000;a&#xE001; " + run + "</p>", false},
+  }));
+  CheckSameAsWholeGumbo(c.html);
+  auto r = ExtractHtml(c.html);
+  REQUIRE(r.ok());
+  INFO(c.html);
+  CHECK(r->shortened == c.shortened);
+}
+
+TEST_CASE("Text placeholders: caps cut the text where gumbo's would be cut") {
+  const std::string run = "order invoice shipment account backup server config export archive ticket";
+  for (std::size_t cap : {0, 1, 10, 60, 75, 76, 77, 100, 200}) {
+    HtmlLimits limits;
+    limits.max_text_bytes = cap;
+    limits.max_links = 1;
+    CheckSameAsWholeGumbo("<p>a <a href=/1>1</a> " + run + "<a href=/2>2</a></p><pre> " + run + "</pre>", limits);
+  }
+}
+
+TEST_CASE("Text placeholders: random documents of tricky pieces give gumbo's text and links") {
+  static const char* const kPieces[] = {
+      "<p>", "</p>", "<pre>", "</pre>", "<table>", "<tr>", "<td>", "</td>", "</table>", "<title>", "</title>",
+      "<textarea>", "</textarea>", "<script>", "</script>", "<!--", "-->", "<style>", "</style>", "<a href=\"/x ",
+      "\">", "<a href=/y>", "</a>", "<b>", "</b>", "<i>", "<frameset>", "<select>", "<option>", "<svg>",
+      "<![CDATA[", "]]>", "</svg>", "<math>", "<template>", "</template>", "<!DOCTYPE html ", ">", "<", "&", "&amp;",
+      "&not", "&#xE000;", "&#x", "\xEE\x80\x81", "-", "!", "]", "'", "\"", "=", "\r\n", "\t", "\f",
+      "</", "</titl", "<plaintext>", "<noscript>", "<head>", "<body>", "</body>", "<br>", "<li>", "<div>",
+      "\xC3\xA4", "<area href='/z ", "data-cfemail=\"", "<span data-cfemail=\"42ab ", "<?x ",
+  };
+  std::mt19937 rng(4);
+  int shortened = 0;
+  for (int doc = 0; doc < 3000; ++doc) {
+    std::string html;
+    const int pieces = static_cast<int>(rng() % 30);
+    for (int i = 0; i < pieces; ++i) {
+      if (rng() % 3 == 0) {
+        html += (rng() % 2 ? " " : "\n");
+        const std::size_t words = 8 + rng() % 12;
+        for (std::size_t w = 0; w < words; ++w) html += std::string(1 + rng() % 7, static_cast<char>('a' + rng() % 26)) + " ";
+      } else if (rng() % 40 == 0) {
+        html.push_back('\0');
+      } else {
+        html += std::string(kPieces[rng() % (sizeof kPieces / sizeof *kPieces)]);
+      }
+    }
+    shortened += CheckSameAsWholeGumbo(html);
+  }
+  CHECK(shortened > 1000);  // most documents keep their placeholders: the comparison covers them
 }
