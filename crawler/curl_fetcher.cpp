@@ -55,6 +55,7 @@ struct Transfer {
   std::string pending;   // received bytes not yet decoded
   bool large = false;    // holds a large slot
   bool paused = false;  // libcurl holds (at most one read of) received bytes for it
+  bool ever_paused = false;  // its easy handle is not reused (pause state stays in the handle)
   bool finished = false;  // libcurl is done; `result` is its outcome, `pending` still to decode
   CURLcode result = CURLE_OK;
   bool over_cap = false;
@@ -131,6 +132,7 @@ extern "C" size_t WriteBody(char* data, size_t size, size_t nmemb, void* userp) 
   if (t->over_cap || t->out_of_memory || !t->content_error.empty()) return 0;
   if (t->blocked) {
     t->paused = true;  // still waiting for a slot to decode earlier bytes
+    t->ever_paused = true;
     return CURL_WRITEFUNC_PAUSE;
   }
   try {
@@ -388,6 +390,12 @@ struct CurlFetcher::Impl {
   Watch watch;  // before `multi`: destroyed after it
   MultiPtr multi;
   EasyPtr base;  // the template every transfer duplicates
+  // Easy handles of transfers that ended cleanly, for the next transfers
+  // (a new one is a duplicate of `base`): a handle keeps the template's
+  // settings, and every request sets all of its own (ApplyRequestOptions),
+  // so only libcurl's buffers carry over. Connections are the multi
+  // handle's, whichever easy handle used them.
+  std::vector<EasyPtr> idle;
   Budget budget;
   std::map<std::uint64_t, std::unique_ptr<Transfer>> transfers;
   std::vector<FetchDone> failed_to_start;  // returned by the next Wait()
@@ -431,8 +439,32 @@ struct CurlFetcher::Impl {
     if (t.over_cap || t.out_of_memory || !t.content_error.empty()) t.result = CURLE_WRITE_ERROR;
     Finish(t, t.result, &d.response);
     if (!t.finished) curl_multi_remove_handle(multi.get(), t.easy.get());
+    if (!t.ever_paused) Park(std::move(t.easy));
     transfers.erase(it);
     done->push_back(std::move(d));
+  }
+
+  // A new or reused easy handle for a transfer.
+  EasyPtr Take() {
+    if (idle.empty()) return EasyPtr(curl_easy_duphandle(base.get()));
+    EasyPtr easy = std::move(idle.back());
+    idle.pop_back();
+    return easy;
+  }
+
+  // Keeps the handle of a finished transfer (out of the multi handle) for
+  // reuse, without pointers into the transfer.
+  void Park(EasyPtr easy) {
+    if (!easy || idle.size() >= static_cast<std::size_t>(std::max<std::int64_t>(1, options.max_transfers))) return;
+    CURL* c = easy.get();
+    if (curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr) != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, nullptr) != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, nullptr) != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_PRIVATE, nullptr) != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr) != CURLE_OK) {
+      return;
+    }
+    idle.push_back(std::move(easy));
   }
 
   // Calls libcurl for `fd` (ready for `events`), or for its timers when
@@ -521,7 +553,7 @@ void CurlFetcher::Start(std::uint64_t tag, const FetchRequest& request) {
   t->url = request.url;
   t->cap = impl_->options.max_body_bytes;
   t->budget = &impl_->budget;
-  t->easy.reset(curl_easy_duphandle(impl_->base.get()));
+  t->easy = impl_->Take();
   Status s = t->easy ? ApplyRequestOptions(t.get(), request) : Status::Internal("curl_easy_duphandle failed");
   if (s.ok() && curl_multi_add_handle(impl_->multi.get(), t->easy.get()) != CURLM_OK) {
     s = Status::Internal("curl_multi_add_handle failed");

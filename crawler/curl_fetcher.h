@@ -31,7 +31,9 @@
 //
 // Not thread-safe: one CurlFetcher per thread. Connections are kept alive
 // in the multi handle's pool between fetches (never across different SOCKS
-// credentials: libcurl matches them before reusing a connection).
+// credentials: libcurl matches them before reusing a connection). Easy
+// handles of finished transfers are reused; each request sets all of its
+// own settings again.
 #pragma once
 
 #include <cstdint>
