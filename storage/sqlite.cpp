@@ -93,6 +93,19 @@ Status Database::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
+Status Database::ExecKept(const char* sql) {
+  auto it = kept_.find(sql);
+  if (it == kept_.end()) {
+    LEAKMON_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+    it = kept_.emplace(sql, std::move(st)).first;
+  }
+  sqlite3_stmt* st = it->second.stmt_.get();
+  const int rc = sqlite3_step(st);
+  Status status = rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : Status::IoError(Error());
+  sqlite3_reset(st);
+  return status;
+}
+
 Result<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
@@ -107,15 +120,15 @@ std::int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowi
 int Database::Changes() const { return sqlite3_changes(db_.get()); }
 std::string Database::Error() const { return path_ + ": " + sqlite3_errmsg(db_.get()); }
 
-Transaction::Transaction(Database& db) : db_(db), begin_(db.Exec("BEGIN IMMEDIATE")) {}
+Transaction::Transaction(Database& db) : db_(db), begin_(db.ExecKept("BEGIN IMMEDIATE")) {}
 
 Transaction::~Transaction() {
-  if (begin_.ok() && !done_) (void)db_.Exec("ROLLBACK");
+  if (begin_.ok() && !done_) (void)db_.ExecKept("ROLLBACK");
 }
 
 Status Transaction::Commit() {
   if (!begin_.ok()) return begin_;
-  Status s = db_.Exec("COMMIT");
+  Status s = db_.ExecKept("COMMIT");
   if (s.ok()) done_ = true;
   return s;
 }

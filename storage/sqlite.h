@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,11 @@ class Database {
 
   // Runs one or more statements without results.
   Status Exec(std::string_view sql);
+  // Runs one statement without parameters or results (BEGIN IMMEDIATE,
+  // COMMIT, ROLLBACK: once per recorded page), prepared on its first use
+  // and kept. `sql` must be a string literal (the cache is keyed by its
+  // address).
+  Status ExecKept(const char* sql);
 
   Result<Statement> Prepare(std::string_view sql);
 
@@ -89,6 +95,7 @@ class Database {
 
   std::string path_;
   std::unique_ptr<sqlite3, Deleter> db_;
+  std::map<const char*, Statement> kept_;  // after db_: finalized before it closes
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless committed.

@@ -56,26 +56,25 @@ Result<Store::Cached> Store::Prepared(const char* sql) {
 }
 
 Result<ItemState> Store::Item(std::int64_t site_id, const std::string& url) {
-  ItemState item;
-  {
-    LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared(
-        "SELECT last_ok_at, content_sha256, etag, last_modified FROM pages "
-        "WHERE site_id = ? AND url = ? AND role = 'item' AND last_ok_at IS NOT NULL"));
-    st->Bind(1, site_id).Bind(2, url);
-    LEAKMON_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (row) {
-      item.fetched = true;
-      item.last_ok_at = st->ColumnInt(0);
-      item.content_sha256 = st->ColumnText(1);
-      item.etag = st->ColumnText(2);
-      item.last_modified = st->ColumnText(3);
-    }
-  }
-  LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared(
-      "SELECT failed_runs FROM frontier WHERE site_id = ? AND url = ? AND role = 'item'"));
+  // One statement (one read transaction) for both tables: asked for every
+  // item link of every listing.
+  LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared(R"sql(
+SELECT p.last_ok_at, p.content_sha256, p.etag, p.last_modified, f.failed_runs
+FROM (SELECT ?1 AS site_id, ?2 AS url) k
+LEFT JOIN pages p ON p.site_id = k.site_id AND p.url = k.url AND p.role = 'item' AND p.last_ok_at IS NOT NULL
+LEFT JOIN frontier f ON f.site_id = k.site_id AND f.url = k.url AND f.role = 'item')sql"));
   st->Bind(1, site_id).Bind(2, url);
   LEAKMON_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (row) item.failed_runs = st->ColumnInt(0);
+  if (!row) return Status::Internal("item lookup returned no row");
+  ItemState item;
+  if (!st->ColumnIsNull(0)) {
+    item.fetched = true;
+    item.last_ok_at = st->ColumnInt(0);
+    item.content_sha256 = st->ColumnText(1);
+    item.etag = st->ColumnText(2);
+    item.last_modified = st->ColumnText(3);
+  }
+  if (!st->ColumnIsNull(4)) item.failed_runs = st->ColumnInt(4);
   return item;
 }
 
@@ -144,6 +143,7 @@ Result<std::int64_t> Store::RecordPage(std::int64_t run_id, const PageRecord& p,
   } else {
     ok_at = p.fetched_at;
   }
+  std::int64_t page_id;
   {
     // Validators are those of the last successful fetch. The page's
     // assessment changes only when its content was scanned: a failed fetch
@@ -166,20 +166,16 @@ ON CONFLICT (site_id, url) DO UPDATE SET
   error = excluded.error,
   last_ok_at = coalesce(excluded.last_ok_at, last_ok_at),
   etag = CASE WHEN excluded.last_ok_at IS NULL THEN etag ELSE excluded.etag END,
-  last_modified = CASE WHEN excluded.last_ok_at IS NULL THEN last_modified ELSE excluded.last_modified END)sql"));
+  last_modified = CASE WHEN excluded.last_ok_at IS NULL THEN last_modified ELSE excluded.last_modified END
+RETURNING id)sql"));
     st->Bind(1, p.site_id).Bind(2, p.url).Bind(3, PageRoleName(p.role)).Bind(4, p.fetched_at)
         .BindOptional(5, p.http_status).BindOptional(6, p.content_sha256).Bind(7, p.bytes).BindOptional(8, error_kind).BindOptional(9, error)
         .BindOptional(10, p.severity).Bind(11, p.distinct_refs).Bind(12, p.record_refs)
         .BindOptional(13, ok_at).Bind(14, p.etag).Bind(15, p.last_modified).Bind(16, std::int64_t{assessed});
-    LEAKMON_RETURN_IF_ERROR(st->Run());
-  }
-  std::int64_t page_id;
-  {
-    LEAKMON_ASSIGN_OR_RETURN(Cached st, Prepared("SELECT id FROM pages WHERE site_id = ? AND url = ?"));
-    st->Bind(1, p.site_id).Bind(2, p.url);
     LEAKMON_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) return Status::Internal("page row vanished after upsert");
+    if (!row) return Status::Internal("the page upsert returned no id");
     page_id = st->ColumnInt(0);
+    LEAKMON_RETURN_IF_ERROR(st->Run());  // completes the statement
   }
   LEAKMON_RETURN_IF_ERROR(AdvanceFrontier(p));
   if (p.item_links) LEAKMON_RETURN_IF_ERROR(RecordListingYield(run_id, page_id, *p.item_links));
