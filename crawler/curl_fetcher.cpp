@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unordered_map>
 
 #include "common/unique_fd.h"
 #include "crawler/body_decoder.h"
@@ -351,27 +353,58 @@ std::int64_t MonotonicMs() {
 // What libcurl wants to be woken for, kept by its callbacks: the sockets
 // to watch (in an epoll set) and when to call it back without socket
 // activity. Outlives the multi handle, whose cleanup may still call back.
+//
+// A kept-alive connection is watched for one transfer, left alone while
+// idle, then watched again with the same events for the next: so a socket
+// libcurl stops watching stays in the epoll set with its events (an idle
+// connection has none to report), and watching it again with the same
+// events costs no system call. A socket that reports events while libcurl
+// does not watch it (the server closed an idle connection) leaves the set
+// then. Every socket libcurl opens comes through OpenSocket, which forgets
+// what was known of an earlier socket with the same number (closing a
+// socket takes it out of the epoll set).
 struct Watch {
+  struct Socket {
+    std::uint32_t events = 0;  // as registered in the epoll set
+    bool watched = false;      // libcurl waits for `events`
+  };
   UniqueFd epoll;
+  std::unordered_map<curl_socket_t, Socket> sockets;  // those in the epoll set
   std::int64_t timer_at_ms = -1;  // monotonic; -1: no timer
 };
 
 // CURLMOPT_SOCKETFUNCTION: keeps the epoll set in step with what libcurl
-// waits for on socket `s`. A socket closed before its removal has already
-// left the set, and a reused number is added again: errors are expected.
+// waits for on socket `s`.
 extern "C" int OnSocket(CURL*, curl_socket_t s, int what, void* userp, void*) {
   auto* w = static_cast<Watch*>(userp);
+  auto it = w->sockets.find(s);
   if (what == CURL_POLL_REMOVE) {
-    ::epoll_ctl(w->epoll.get(), EPOLL_CTL_DEL, s, nullptr);
+    if (it != w->sockets.end()) it->second.watched = false;
+    return 0;
+  }
+  const std::uint32_t events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  if (it != w->sockets.end() && it->second.events == events) {
+    it->second.watched = true;
     return 0;
   }
   epoll_event ev{};
-  ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  ev.events = events;
   ev.data.fd = s;
-  if (::epoll_ctl(w->epoll.get(), EPOLL_CTL_MOD, s, &ev) != 0 && errno == ENOENT) {
-    ::epoll_ctl(w->epoll.get(), EPOLL_CTL_ADD, s, &ev);
+  const int op = it != w->sockets.end() ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (::epoll_ctl(w->epoll.get(), op, s, &ev) != 0) {
+    // Not expected (OpenSocket keeps `sockets` in step); try the other way.
+    ::epoll_ctl(w->epoll.get(), op == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, s, &ev);
   }
+  w->sockets[s] = {events, true};
   return 0;
+}
+
+// CURLOPT_OPENSOCKETFUNCTION: opens libcurl's socket (to the proxy), and
+// forgets an earlier socket with the same number.
+extern "C" curl_socket_t OpenSocket(void* userp, curlsocktype, curl_sockaddr* address) {
+  const curl_socket_t s = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (s != CURL_SOCKET_BAD) static_cast<Watch*>(userp)->sockets.erase(s);
+  return s;
 }
 
 // CURLMOPT_TIMERFUNCTION: when libcurl wants CURL_SOCKET_TIMEOUT.
@@ -490,6 +523,12 @@ struct CurlFetcher::Impl {
     const int n = ::epoll_wait(watch.epoll.get(), events, 64, wait);
     for (int i = 0; i < n; ++i) {
       const std::uint32_t e = events[i].events;
+      auto it = watch.sockets.find(events[i].data.fd);
+      if (it == watch.sockets.end() || !it->second.watched) {
+        ::epoll_ctl(watch.epoll.get(), EPOLL_CTL_DEL, events[i].data.fd, nullptr);
+        if (it != watch.sockets.end()) watch.sockets.erase(it);
+        continue;
+      }
       Drive(events[i].data.fd, ((e & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? CURL_CSELECT_IN : 0) |
                                    ((e & EPOLLOUT) ? CURL_CSELECT_OUT : 0) | ((e & EPOLLERR) ? CURL_CSELECT_ERR : 0));
     }
@@ -539,6 +578,10 @@ Result<std::unique_ptr<CurlFetcher>> CurlFetcher::Create(const CurlFetcherOption
     return Status::Internal("libcurl refused the multi socket callbacks");
   }
   LEAKMON_RETURN_IF_ERROR(ApplyBaseOptions(impl->base.get(), options));
+  LEAKMON_RETURN_IF_ERROR(Check(curl_easy_setopt(impl->base.get(), CURLOPT_OPENSOCKETFUNCTION, OpenSocket),
+                                "CURLOPT_OPENSOCKETFUNCTION"));
+  LEAKMON_RETURN_IF_ERROR(Check(curl_easy_setopt(impl->base.get(), CURLOPT_OPENSOCKETDATA, &impl->watch),
+                                "CURLOPT_OPENSOCKETDATA"));
   const std::int64_t cap = std::max<std::int64_t>(1, options.max_body_bytes);
   const std::int64_t transfers = std::max<std::int64_t>(1, options.max_transfers);
   impl->budget.share = std::clamp<std::int64_t>(options.max_buffered_bytes / (2 * transfers), 16 * 1024, cap);
