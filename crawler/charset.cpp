@@ -1,6 +1,8 @@
 #include "crawler/charset.h"
 
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <iconv.h>
 #include <memory>
 
@@ -43,6 +45,21 @@ std::size_t Utf8Length(const unsigned char* p, std::size_t left) {
   return 0;
 }
 
+// How many bytes at the start of p[0..n) are ASCII (and not NUL unless
+// `nul_too`), counted 8 at a time: a shortcut past plain text, the caller
+// goes on byte by byte from there.
+std::size_t AsciiPrefix(const unsigned char* p, std::size_t n, bool nul_too) {
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull, kOnes = 0x0101010101010101ull;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if ((w & kHigh) != 0) break;
+    if (!nul_too && ((w - kOnes) & ~w & kHigh) != 0) break;  // a zero byte
+  }
+  return i;
+}
+
 // Appends what fits of `piece` to `out`, all or nothing.
 bool Put(std::string* out, std::string_view piece, std::size_t max_out) {
   if (out->size() + piece.size() > max_out) return false;
@@ -73,6 +90,8 @@ DecodedText RepairUtf8(std::string_view in, std::size_t max_out) {
     if (take < end - run) d.truncated = true;
   };
   while (i < n && !d.truncated) {
+    i += AsciiPrefix(p + i, n - i, false);
+    if (i >= n) break;
     if (p[i] >= 0x80) {
       std::size_t len = Utf8Length(p + i, n - i);
       if (len > 0) {
@@ -182,6 +201,10 @@ bool IsValidUtf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t left = bytes.size();
   while (left > 0) {
+    const std::size_t ascii = AsciiPrefix(p, left, true);
+    p += ascii;
+    left -= ascii;
+    if (left == 0) break;
     std::size_t n = Utf8Length(p, left);
     if (n == 0) return false;
     p += n;

@@ -80,10 +80,18 @@ const std::string& PlaceholderNonce() {
   return nonce;
 }
 
-bool IsRunChar(unsigned char c) {
+constexpr bool IsRunCharSlow(unsigned char c) {
   return (c >= 0x20 && c < 0x7F && c != '<' && c != '>' && c != '&' && c != '-' && c != ']' && c != '!') ||
          c == '\t' || c == '\n';
 }
+struct RunChars {
+  bool is[256] = {};
+  constexpr RunChars() {
+    for (int c = 0; c < 256; ++c) is[c] = IsRunCharSlow(static_cast<unsigned char>(c));
+  }
+};
+constexpr RunChars kRunChars;
+bool IsRunChar(unsigned char c) { return kRunChars.is[c]; }
 bool IsRunSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
 struct Shortened {
@@ -486,7 +494,8 @@ std::size_t EstimateHtmlDepth(std::string_view html) {
   std::size_t depth = 0, deepest = 0;
   const std::size_t n = html.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (html[i] != '<' || i + 1 >= n) continue;
+    i = std::min(html.find('<', i), n);
+    if (i + 1 >= n) break;
     if (html.compare(i, 4, "<!--") == 0) {
       std::size_t end = html.find("-->", i + 4);
       if (end == std::string_view::npos) break;
