@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/files.h"
+#include "common/spawn_attributes.h"
 #include "common/unique_fd.h"
 
 extern char** environ;
@@ -71,22 +72,6 @@ bool WaitExit(pid_t pid, int ms, int* status) {
   }
 }
 
-class SpawnAttributes {
- public:
-  SpawnAttributes() {
-    posix_spawnattr_init(&attr_);
-    posix_spawn_file_actions_init(&actions_);
-  }
-  ~SpawnAttributes() {
-    posix_spawnattr_destroy(&attr_);
-    posix_spawn_file_actions_destroy(&actions_);
-  }
-  SpawnAttributes(const SpawnAttributes&) = delete;
-  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-  posix_spawnattr_t attr_;
-  posix_spawn_file_actions_t actions_;
-};
-
 // A new directory under $TMPDIR (or /tmp), mode 0700, for tor's data.
 Result<std::string> MakePrivateDirectory() {
   const char* tmp = std::getenv("TMPDIR");
@@ -115,17 +100,11 @@ Result<pid_t> TorProcess::SpawnTor(const std::string& binary, const std::string&
   if (!log.valid() || !null.valid()) return Status::IoError("cannot open tor's log in " + dir);
 
   SpawnAttributes sa;
-  posix_spawn_file_actions_adddup2(&sa.actions_, null.get(), 0);
-  posix_spawn_file_actions_adddup2(&sa.actions_, log.get(), 1);
-  posix_spawn_file_actions_adddup2(&sa.actions_, log.get(), 2);
-  sigset_t defaults_set, empty;
-  sigemptyset(&empty);
-  sigemptyset(&defaults_set);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD}) sigaddset(&defaults_set, sig);
-  posix_spawnattr_setsigdefault(&sa.attr_, &defaults_set);
-  posix_spawnattr_setsigmask(&sa.attr_, &empty);
-  posix_spawnattr_setpgroup(&sa.attr_, 0);
-  posix_spawnattr_setflags(&sa.attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawn_file_actions_adddup2(&sa.actions, null.get(), 0);
+  posix_spawn_file_actions_adddup2(&sa.actions, log.get(), 1);
+  posix_spawn_file_actions_adddup2(&sa.actions, log.get(), 2);
+  posix_spawnattr_setpgroup(&sa.attr, 0);
+  sa.AddFlags(POSIX_SPAWN_SETPGROUP);
   std::vector<std::string> args = {binary, "-f", torrc, "--defaults-torrc", defaults};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
@@ -133,8 +112,8 @@ Result<pid_t> TorProcess::SpawnTor(const std::string& binary, const std::string&
   argv.push_back(nullptr);
   pid_t pid = -1;
   int rc = binary.find('/') == std::string::npos
-               ? posix_spawnp(&pid, binary.c_str(), &sa.actions_, &sa.attr_, argv.data(), environ)
-               : posix_spawn(&pid, binary.c_str(), &sa.actions_, &sa.attr_, argv.data(), environ);
+               ? posix_spawnp(&pid, binary.c_str(), &sa.actions, &sa.attr, argv.data(), environ)
+               : posix_spawn(&pid, binary.c_str(), &sa.actions, &sa.attr, argv.data(), environ);
   if (rc != 0) return Status::Unavailable("cannot start tor (" + binary + "): " + std::strerror(rc));
   return pid;
 }

@@ -8,11 +8,12 @@
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
+#include "common/spawn_attributes.h"
 #include "common/unique_fd.h"
 #include "report/alert_channels_impl.h"
 
@@ -20,6 +21,36 @@ extern char** environ;
 
 namespace leakmon {
 namespace {
+
+// Blocks SIGPIPE for the calling thread while it lives, whatever the
+// process's disposition, and drops a SIGPIPE raised meanwhile (one already
+// pending before is left alone).
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeBlocked() {
+    if (!was_pending_) {
+      const timespec zero{0, 0};
+      while (sigtimedwait(&pipe_, nullptr, &zero) == SIGPIPE) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+ private:
+  sigset_t pipe_;
+  sigset_t old_;
+  bool was_pending_ = false;
+};
 
 class CommandChannel : public AlertChannel {
  public:
@@ -33,16 +64,17 @@ class CommandChannel : public AlertChannel {
     UniqueFd read_end(fds[0]);
     UniqueFd write_end(fds[1]);
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, read_end.get(), 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    std::vector<char*> argv;
-    for (const std::string& a : o.command) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    int rc = 0;
+    {
+      SpawnAttributes sa;  // the program gets default signal handling, SIGPIPE included
+      posix_spawn_file_actions_adddup2(&sa.actions, read_end.get(), 0);
+      posix_spawn_file_actions_addopen(&sa.actions, 1, "/dev/null", O_WRONLY, 0);
+      std::vector<char*> argv;
+      for (const std::string& a : o.command) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      rc = ::posix_spawnp(&pid, argv[0], &sa.actions, &sa.attr, argv.data(), environ);
+    }
     if (rc != 0) return Status::Unavailable(o.name + ": cannot run " + o.command[0] + ": " + std::strerror(rc));
     (void)read_end.Close();
 
@@ -51,7 +83,9 @@ class CommandChannel : public AlertChannel {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       return static_cast<int>(std::max<long long>(0, left.count()));
     };
-    // Feed stdin; a program that stops reading early is judged by its exit status.
+    // Feed stdin; a program that stops reading early is judged by its exit
+    // status, and its closed pipe must not kill leakmon with SIGPIPE.
+    SigpipeBlocked no_sigpipe;
     ::fcntl(write_end.get(), F_SETFL, O_NONBLOCK);
     std::size_t sent = 0;
     while (sent < payload.size() && ms_left() > 0) {

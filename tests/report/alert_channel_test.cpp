@@ -3,7 +3,9 @@
 #include "report/alert_channel.h"
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdlib>
+#include <pthread.h>
 #include <nlohmann/json.hpp>
 
 #include "config/load.h"
@@ -226,6 +228,47 @@ TEST_CASE("Email: a certificate that is not trusted is refused") {
                          "'\nfrom='alerts@example.org'\nto=['soc@example.org']\n");  // no ca_file: system CAs
   CHECK_FALSE(ch->Send(Notice()).ok());
   CHECK(smtp.messages().empty());
+}
+
+TEST_CASE("Command: a program that closes its stdin unread cannot kill leakmon, and gets default signals") {
+  TempDir dir;
+  // More than a pipe holds (64 KB), so the write is still going when the
+  // program closes its stdin: the next write fails with EPIPE, every time.
+  AlertNotice big = Notice();
+  big.type = AlertNotice::Type::kDigest;
+  big.alerts.assign(2000, big.alerts[0]);
+  // leakmon ignores SIGPIPE (app/main.cpp); the program must not inherit that.
+  const std::string status = dir.File("status");
+  struct sigaction ignore {}, before {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &before);
+  auto probe = One(dir, "[[alert]]\nname='cmd'\ntype='command'\ncommand=['/bin/sh', '-c', 'grep -E \"^Sig(Ign|Blk)\" "
+                        "/proc/self/status > " + status + "']\n");
+  Status probed = probe->Send(Notice());
+  sigaction(SIGPIPE, &before, nullptr);  // back to the default: a stray SIGPIPE would end this test
+  REQUIRE(probed.ok());
+  for (const std::string& line : {std::string("SigIgn"), std::string("SigBlk")}) {
+    std::string text = TempDir::Read(status);
+    std::size_t at = text.find(line + ":");
+    REQUIRE(at != std::string::npos);
+    const unsigned long long mask = std::stoull(text.substr(at + line.size() + 1), nullptr, 16);
+    INFO(line);
+    CHECK((mask & (1ULL << (SIGPIPE - 1))) == 0);
+  }
+
+  auto closes = One(dir, "[[alert]]\nname='cmd'\ntype='command'\ncommand=['/bin/sh', '-c', 'exec 0<&-; sleep 0.3']\n");
+  CHECK(closes->Send(big).ok());  // judged by its exit status
+  auto fails = One(dir, "[[alert]]\nname='cmd'\ntype='command'\ncommand=['/bin/sh', '-c', 'exec 0<&-; sleep 0.3; exit 4']\n");
+  CHECK(fails->Send(big).message() == "cmd: /bin/sh exited with status 4");
+  // A SIGPIPE that was pending before stays pending; none is added.
+  sigset_t pipe, old, pending;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, &old);
+  CHECK(closes->Send(big).ok());
+  sigpending(&pending);
+  CHECK_FALSE(sigismember(&pending, SIGPIPE));
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 TEST_CASE("Command: the generic JSON on stdin, exit status and timeout decide") {
