@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <gumbo.h>
 #include <memory>
 #include <optional>
@@ -475,6 +476,35 @@ void DropPartialUtf8Tail(std::string* text) {
   if (text->size() - (lead - 1) < need) text->resize(lead - 1);
 }
 
+bool IsDoctypeAt(std::string_view html, std::size_t i) {
+  static constexpr std::string_view kDoctype = "<!doctype";
+  if (html.size() - i < kDoctype.size()) return false;
+  for (std::size_t k = 0; k < kDoctype.size(); ++k) {
+    if (std::tolower(static_cast<unsigned char>(html[i + k])) != kDoctype[k]) return false;
+  }
+  return true;
+}
+
+// gumbo 0.10.1 leaks a DOCTYPE token's strings when the token comes inside
+// <noscript> in the head (found by ASan: `<head><noscript>` followed by N
+// long `<!DOCTYPE …>` leaks all N names, so a hostile page could leak about
+// its own size on every fetch). HTML ignores every DOCTYPE but one at the
+// very start of a document (after whitespace or a byte order mark), so
+// every other one becomes a bogus comment ("<!-octype…"), which gumbo drops
+// too. Returns false, leaving *out alone, when there is none to change.
+bool RewriteLateDoctypes(std::string_view html, std::string* out) {
+  std::size_t start = html.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  while (start < html.size() && std::strchr(" \t\n\r\f", html[start]) != nullptr && html[start] != '\0') ++start;
+  bool changed = false;
+  for (std::size_t i = html.find("<!"); i != std::string_view::npos; i = html.find("<!", i + 2)) {
+    if (i == start || !IsDoctypeAt(html, i)) continue;
+    if (!changed) out->assign(html);
+    changed = true;
+    (*out)[i + 2] = '-';
+  }
+  return changed;
+}
+
 // With gumbo's default options: a limit on recorded parse errors
 // (max_errors) changes which duplicate attributes gumbo 0.10.1 keeps.
 GumboOutput* Parse(std::string_view html) {
@@ -538,6 +568,8 @@ Result<HtmlContent> ExtractHtml(std::string_view html, const HtmlLimits& limits)
     if (degraded.text_truncated) DropPartialUtf8Tail(&degraded.text);
     return degraded;
   }
+  std::string rewritten;
+  if (RewriteLateDoctypes(html, &rewritten)) html = rewritten;
   if (limits.text_placeholders) {
     const Shortened shortened = Shorten(html);
     if (!shortened.runs.empty()) {

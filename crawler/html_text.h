@@ -23,6 +23,9 @@
 // short placeholders, put back when the tree is walked: the text and links
 // are those of gumbo on the whole page (checked on every page; when a
 // placeholder does not come back as text, the page is parsed again whole).
+// A DOCTYPE anywhere but at the very start of a page is turned into a
+// comment first (HTML ignores it anyway): gumbo 0.10.1 leaks one that comes
+// inside <noscript> in the head.
 #pragma once
 
 #include <cstddef>
