@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <gumbo.h>
 #include <memory>
 #include <optional>
 #include <random>
+#include <strings.h>
 
 #include "common/utf8.h"
 #include "crawler/charset.h"
@@ -476,15 +476,6 @@ void DropPartialUtf8Tail(std::string* text) {
   if (text->size() - (lead - 1) < need) text->resize(lead - 1);
 }
 
-bool IsDoctypeAt(std::string_view html, std::size_t i) {
-  static constexpr std::string_view kDoctype = "<!doctype";
-  if (html.size() - i < kDoctype.size()) return false;
-  for (std::size_t k = 0; k < kDoctype.size(); ++k) {
-    if (std::tolower(static_cast<unsigned char>(html[i + k])) != kDoctype[k]) return false;
-  }
-  return true;
-}
-
 // gumbo 0.10.1 leaks a DOCTYPE token's strings when the token comes inside
 // <noscript> in the head (found by ASan: `<head><noscript>` followed by N
 // long `<!DOCTYPE …>` leaks all N names, so a hostile page could leak about
@@ -493,11 +484,14 @@ bool IsDoctypeAt(std::string_view html, std::size_t i) {
 // every other one becomes a bogus comment ("<!-octype…"), which gumbo drops
 // too. Returns false, leaving *out alone, when there is none to change.
 bool RewriteLateDoctypes(std::string_view html, std::string* out) {
-  std::size_t start = html.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  while (start < html.size() && std::strchr(" \t\n\r\f", html[start]) != nullptr && html[start] != '\0') ++start;
+  static constexpr std::string_view kDoctype = "<!doctype";
+  const std::size_t start = html.find_first_not_of(" \t\n\r\f", html.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0);
   bool changed = false;
   for (std::size_t i = html.find("<!"); i != std::string_view::npos; i = html.find("<!", i + 2)) {
-    if (i == start || !IsDoctypeAt(html, i)) continue;
+    if (i == start || html.size() - i < kDoctype.size() ||
+        ::strncasecmp(html.data() + i, kDoctype.data(), kDoctype.size()) != 0) {
+      continue;
+    }
     if (!changed) out->assign(html);
     changed = true;
     (*out)[i + 2] = '-';
