@@ -6,6 +6,8 @@
 namespace leakmon {
 namespace {
 
+constexpr std::string_view kDigestPrefix = "leakmon-digest-";
+
 std::int64_t RetryDelay(const AlertOptions& o, std::int64_t attempts_before) {
   std::int64_t delay = o.retry_initial_seconds;
   for (std::int64_t i = 0; i < attempts_before && delay < o.retry_max_seconds; ++i) delay *= 2;
@@ -15,10 +17,6 @@ std::int64_t RetryDelay(const AlertOptions& o, std::int64_t attempts_before) {
 }  // namespace
 
 std::string AlertMessageId(std::int64_t alert_id) { return "leakmon-alert-" + std::to_string(alert_id); }
-
-namespace {
-constexpr std::string_view kDigestPrefix = "leakmon-digest-";
-}  // namespace
 
 std::string DigestMessageId(std::int64_t first_alert_id, std::int64_t last_alert_id) {
   return std::string(kDigestPrefix) + std::to_string(first_alert_id) + "-" + std::to_string(last_alert_id);
