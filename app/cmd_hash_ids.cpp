@@ -1,6 +1,10 @@
 // leakmon hash-ids: turns the organization's plaintext identifier list into
 // the identifier file of keyed hashes. Runs on the trusted side.
 //
+// Writes the binary format (identifier_set_file.h), which scan and crawl
+// map and use in place, or with --format text the text format
+// (identifier_file.h), one line per identifier; both load the same way.
+//
 // Errors name the input line and the reason, never the value. Finnish
 // temporary identity codes (individual number 900-999) are accepted and
 // noted by line number on stderr.
@@ -18,6 +22,7 @@
 #include "common/files.h"
 #include "matcher/canonical.h"
 #include "matcher/identifier_file.h"
+#include "matcher/identifier_set_file.h"
 
 namespace leakmon {
 namespace {
@@ -45,6 +50,9 @@ Result<std::string> HashIds(const HashIdsArgs& args, HashIdsTotals* totals) {
   if (args.key == args.out || SameFile(args.key, args.out)) {
     return Status::InvalidArgument(args.out + ": refusing to write the output over the key");
   }
+  if (args.format != "binary" && args.format != "text") {
+    return Status::InvalidArgument("--format must be binary or text, not \"" + args.format + "\"");
+  }
   LEAKMON_ASSIGN_OR_RETURN(SecretKey key, LoadKeyFile(args.key));
   KeyedHasher hasher(key);
   Result<PhoneCanonicalizer> phone = PhoneCanonicalizer::Create(args.region);
@@ -66,7 +74,9 @@ Result<std::string> HashIds(const HashIdsArgs& args, HashIdsTotals* totals) {
                                    ": expected the header kind,value,ref");
   }
 
-  std::string body;
+  const bool text = args.format == "text";
+  std::string body;  // text: the identifier lines
+  IdentifierSet set;  // binary
   std::set<std::tuple<Kind, Digest, std::string>> seen;
   std::vector<std::uint64_t> vocabulary;
   std::size_t max_words = 0;
@@ -88,13 +98,21 @@ Result<std::string> HashIds(const HashIdsArgs& args, HashIdsTotals* totals) {
     if (id->temporary_national_id) totals->temporary_lines.push_back(reader.record_line());
     max_words = std::max(max_words, id->word_count);
     for (const std::string& w : id->words) vocabulary.push_back(hasher.VocabTag(w));
-    body += IdentifierFileLine(*id, ref);
+    if (text) {
+      body += IdentifierFileLine(*id, ref);
+    } else {
+      set.Add(id->kind, id->hash, id->tags, ref, id->folded_hash, id->folded_tags);
+    }
     ++totals->count;
   }
   if (!reader.status().ok()) return reader.status().WithContext(args.in);
   std::sort(vocabulary.begin(), vocabulary.end());
   vocabulary.erase(std::unique(vocabulary.begin(), vocabulary.end()), vocabulary.end());
-  return IdentifierFileHeader(hasher, max_words) + body + VocabularyLines(vocabulary);
+  if (text) return IdentifierFileHeader(hasher, max_words) + body + VocabularyLines(vocabulary);
+  set.set_max_words(max_words);
+  for (std::uint64_t v : vocabulary) set.AddVocabulary(v);
+  set.Finalize();
+  return IdentifierSetFile(set, hasher);
 }
 
 }  // namespace

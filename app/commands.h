@@ -18,6 +18,7 @@ struct HashIdsArgs {
   std::string in;
   std::string out;
   std::string region = "FI";  // phone numbers without a country code
+  std::string format = "binary";  // binary (mapped by scan and crawl) | text (one line per identifier)
 };
 int RunHashIds(const HashIdsArgs& args);
 

@@ -54,6 +54,7 @@ int Main(int argc, char** argv) {
   hash_cmd->add_option("--in", hash_ids.in, "CSV with the header kind,value,ref")->required();
   hash_cmd->add_option("--out", hash_ids.out, "Identifier file to write")->required();
   hash_cmd->add_option("--region", hash_ids.region, "Region for phone numbers without a country code (default FI)");
+  hash_cmd->add_option("--format", hash_ids.format, "binary (default; scan and crawl map it) or text (one line per identifier)");
 
   ScanArgs scan;
   CLI::App* scan_cmd = app.add_subcommand("scan", "Scan local files or stdin (-) for identifiers");

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "common/files.h"
+#include "common/mapped_file.h"
 #include "common/unique_fd.h"
 #include "matcher/identifier_file.h"
+#include "matcher/identifier_set_file.h"
 
 namespace leakmon {
 
@@ -29,12 +31,22 @@ Result<LoadedIdentifiers> LoadIdentifiers(const std::string& key_path, const std
   LEAKMON_ASSIGN_OR_RETURN(SecretKey key, LoadKeyFile(key_path));
   LoadedIdentifiers out;
   out.hasher = std::make_unique<KeyedHasher>(key);
-  // Streamed in chunks: a file of a million identifiers is ~150 MB of text,
-  // more than the set it becomes.
+  // A text file is streamed in chunks: a file of a million identifiers is
+  // ~150 MB of text, more than the set it becomes.
   UniqueFd fd(::open(ids_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     if (errno == ENOENT) return Status::NotFound(ids_path + ": no such file");
     return Status::IoError(ids_path + ": cannot open: " + std::strerror(errno));
+  }
+  // The binary format is used where it lies, mapped; the text format is
+  // parsed into memory.
+  char prefix[16];
+  if (::pread(fd.get(), prefix, sizeof prefix, 0) == sizeof prefix &&
+      IsIdentifierSetFile(std::string_view(prefix, sizeof prefix))) {
+    LEAKMON_ASSIGN_OR_RETURN(std::shared_ptr<const MappedFile> file,
+                             MappedFile::Map(fd.get(), ids_path, kMaxIdentifierFileBytes));
+    LEAKMON_ASSIGN_OR_RETURN(out.ids, ParseIdentifierSetFile(file->bytes(), file, ids_path, *out.hasher));
+    return out;
   }
   IdentifierFileParser parser(ids_path, *out.hasher);
   struct stat st;

@@ -6,13 +6,15 @@
 //       D/people.csv (kind,value,ref; 7 identifiers per person), D/patterns.txt
 //       (the same values, one per line, for grep -F -f), D/plain.txt and
 //       D/html.txt (pages of generated pastes, each page ending in a form feed line)
-//   leakmon-bench run --dir D --key K --ids I [--only plain] [--passes N]
-//       load time and peak RSS of the identifier file; plain-text scan
+//   leakmon-bench run --dir D [--key K] [--ids I] [--only plain] [--passes N]
+//       (K defaults to D/bench.key, I to D/identifiers.lmids, the binary
+//       identifier file; a text one loads too) load time and peak RSS of the
+//       identifier file; plain-text scan
 //       throughput per CPU-second, end to end with the load; HTML: extract +
 //       scan vs gumbo's parse alone; grep -F -f on the plain corpus.
 //       --only plain stops after the plain text; --passes N scans it N times
 //       (the first pass is the one the figures use)
-//   leakmon-bench dump --dir D --in FILE [--html 1]
+//   leakmon-bench dump --dir D [--key K] [--ids I] --in FILE [--html 1]
 //       every page's matches, to diff two builds' scanners on one corpus
 //
 // bench/run_benchmark.sh runs the whole thing; results go to docs/benchmarks.md.
@@ -165,7 +167,7 @@ ChildUsage RunChild(const std::vector<std::string>& args) {
 int Run(int argc, char** argv) {
   const std::string dir = Arg(argc, argv, "--dir", ".");
   const std::string key = Arg(argc, argv, "--key", (dir + "/bench.key").c_str());
-  const std::string ids_path = Arg(argc, argv, "--ids", (dir + "/identifiers.csv").c_str());
+  const std::string ids_path = Arg(argc, argv, "--ids", (dir + "/identifiers.lmids").c_str());
 
   // 1. Load, as crawl and scan do, before anything else is in memory.
   const double rss0 = ProcStatusMb("VmRSS:");
@@ -253,7 +255,8 @@ int Run(int argc, char** argv) {
 // compare two builds' scanners on the same corpus (diff the outputs).
 int Dump(int argc, char** argv) {
   const std::string dir = Arg(argc, argv, "--dir", ".");
-  Result<LoadedIdentifiers> loaded = LoadIdentifiers(dir + "/bench.key", dir + "/identifiers.csv");
+  Result<LoadedIdentifiers> loaded = LoadIdentifiers(Arg(argc, argv, "--key", (dir + "/bench.key").c_str()),
+                                                     Arg(argc, argv, "--ids", (dir + "/identifiers.lmids").c_str()));
   if (!loaded.ok()) return 1;
   std::unique_ptr<Scanner> scanner = std::move(*Scanner::Create(*loaded->hasher, loaded->ids));
   Result<std::string> corpus = ReadFileBounded(Arg(argc, argv, "--in", ""), std::size_t{4} << 30);

@@ -17,9 +17,9 @@ build/bench/leakmon-bench generate --dir "$DIR" --people "$PEOPLE" --mb "$MB"
 rm -f "$DIR/bench.key"
 build/app/leakmon keygen --out "$DIR/bench.key" >/dev/null
 start=$(date +%s.%N)
-build/app/leakmon hash-ids --key "$DIR/bench.key" --in "$DIR/people.csv" --out "$DIR/identifiers.csv"
+build/app/leakmon hash-ids --key "$DIR/bench.key" --in "$DIR/people.csv" --out "$DIR/identifiers.lmids"
 end=$(date +%s.%N)
-echo "hash-ids: $(echo "$end - $start" | bc) s, $(du -m "$DIR/identifiers.csv" | cut -f1) MB"
+echo "hash-ids: $(echo "$end - $start" | bc) s, $(du -m "$DIR/identifiers.lmids" | cut -f1) MB"
 # Three passes over the plain corpus: the figures use the first; the other
 # two show what a second scan of the same pages costs.
 build/bench/leakmon-bench run --dir "$DIR" --passes 3

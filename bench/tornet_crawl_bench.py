@@ -127,7 +127,7 @@ def main() -> int:
         with open(os.path.join(work, "leakmon.toml"), "w") as f:
             f.write(config)
         run([leakmon, "keygen", "--out", "leakmon.key"], work)
-        run([leakmon, "hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"], work)
+        run([leakmon, "hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"], work)
 
         g = groups(net_dir)
         g["paste site"] = [site.pid]

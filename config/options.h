@@ -45,7 +45,7 @@ struct StorageOptions {
 
 struct IdentifierOptions {
   // Identifier file written by `leakmon hash-ids`; relative to the config file.
-  std::string file = "identifiers.csv";
+  std::string file = "identifiers.lmids";
   // Secret key written by `leakmon keygen`; relative to the config file.
   std::string key_file = "leakmon.key";
 };

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <string>
 
 namespace leakmon {
 namespace {
@@ -106,7 +108,7 @@ std::uint32_t IdentifierSet::Add(Kind kind, const Digest& hash, std::span<const 
 
 void IdentifierSet::AddVocabulary(std::uint64_t vocab_tag) {
   if (finalized_) std::abort();
-  vocab_pending_.push_back(vocab_tag);
+  vocab_tags_.push_back(vocab_tag);
 }
 
 void IdentifierSet::Finalize() {
@@ -121,24 +123,24 @@ void IdentifierSet::Finalize() {
   const std::size_t n = postings_.size();
 
   // About four postings (32 bytes) per bucket.
-  index_bits_ = n < 8 ? 0 : static_cast<unsigned>(std::bit_width(n / 4));
-  if (index_bits_ > 30) index_bits_ = 30;
+  unsigned index_bits = n < 8 ? 0 : static_cast<unsigned>(std::bit_width(n / 4));
+  if (index_bits > 30) index_bits = 30;
   index_.reset();
-  index_.resize((std::size_t{1} << index_bits_) + 1);
+  index_.resize((std::size_t{1} << index_bits) + 1);
   // The filter: 8-16 bits per posting, two bits of one word each.
   const std::size_t words = std::bit_ceil(std::max<std::size_t>(1, std::min<std::size_t>(n * 8 / 64, 1u << 20)));
   filter_.reset();
   filter_.resize(words);
-  filter_mask_ = words - 1;
   for (std::uint64_t p : postings_) {
     const auto hi = static_cast<std::uint32_t>(p >> 32);
-    ++index_[Bucket(hi) + 1];
-    filter_[hi & filter_mask_] |= FilterBits(hi);
+    ++index_[BucketOf(hi, index_bits) + 1];
+    filter_[hi & (words - 1)] |= FilterBits(hi);
   }
   for (std::size_t b = 1; b < index_.size(); ++b) index_[b] += index_[b - 1];
 
   // Ids only grow, so folded_hashes_ is already in id order.
-  folded_index_.assign((kinds_.size() >> kFoldedIndexShift) + 2, 0);
+  if (ref_offsets_.empty()) ref_offsets_.push_back(0);
+  folded_index_.assign(FoldedIndexSize(kinds_.size()), 0);
   for (std::size_t b = 0, i = 0; b < folded_index_.size(); ++b) {
     while (i < folded_hashes_.size() && (folded_hashes_[i].id >> kFoldedIndexShift) < b) ++i;
     folded_index_[b] = static_cast<std::uint32_t>(i);
@@ -148,36 +150,105 @@ void IdentifierSet::Finalize() {
   refs_.shrink_to_fit();
   ref_offsets_.shrink_to_fit();
   folded_hashes_.shrink_to_fit();
+  std::sort(vocab_tags_.begin(), vocab_tags_.end());
+  vocab_tags_.erase(std::unique(vocab_tags_.begin(), vocab_tags_.end()), vocab_tags_.end());
 
-  // Vocabulary: load factor at most 1/2.
-  std::sort(vocab_pending_.begin(), vocab_pending_.end());
-  vocab_pending_.erase(std::unique(vocab_pending_.begin(), vocab_pending_.end()), vocab_pending_.end());
-  std::size_t cap = 16;
-  while (cap < vocab_pending_.size() * 2) cap *= 2;
-  vocab_.assign(cap, 0);
-  vocab_count_ = 0;
-  for (std::uint64_t t : vocab_pending_) {
-    std::uint32_t key = VocabKey(t);
-    std::size_t slot = static_cast<std::size_t>(t) & (cap - 1);
-    while (vocab_[slot] != 0 && vocab_[slot] != key) slot = (slot + 1) & (cap - 1);
-    if (vocab_[slot] == 0) {
-      vocab_[slot] = key;
-      ++vocab_count_;
-    }
-  }
-  const std::size_t bits = std::bit_ceil(std::max<std::size_t>(64, vocab_count_ * 16));
-  vocab_bits_.assign(bits / 64, 0);
-  vocab_bits_mask_ = bits - 1;
-  for (std::uint64_t t : vocab_pending_) {
-    const std::size_t bit = static_cast<std::size_t>(t >> 40) & vocab_bits_mask_;
-    vocab_bits_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
-  }
-  vocab_pending_ = {};
+  t_ = Tables{kinds_, hashes_, ref_offsets_, refs_, folded_hashes_, folded_index_, postings_, index_, filter_,
+              vocab_tags_, index_bits, max_words_};
+  filter_mask_ = words - 1;
+  BuildVocabulary();
   finalized_ = true;
 }
 
+void IdentifierSet::BuildVocabulary() {
+  // Load factor at most 1/2.
+  std::size_t cap = 16;
+  while (cap < t_.vocab_tags.size() * 2) cap *= 2;
+  vocab_.assign(cap, 0);
+  for (std::uint64_t t : t_.vocab_tags) {
+    std::uint32_t key = VocabKey(t);
+    std::size_t slot = static_cast<std::size_t>(t) & (cap - 1);
+    while (vocab_[slot] != 0 && vocab_[slot] != key) slot = (slot + 1) & (cap - 1);
+    vocab_[slot] = key;
+  }
+  const std::size_t bits = std::bit_ceil(std::max<std::size_t>(64, t_.vocab_tags.size() * 16));
+  vocab_bits_.assign(bits / 64, 0);
+  vocab_bits_mask_ = bits - 1;
+  for (std::uint64_t t : t_.vocab_tags) {
+    const std::size_t bit = static_cast<std::size_t>(t >> 40) & vocab_bits_mask_;
+    vocab_bits_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
+}
+
+IdentifierSet::Tables IdentifierSet::tables() const {
+  if (!finalized_) __builtin_trap();
+  return t_;
+}
+
+Result<IdentifierSet> IdentifierSet::FromTables(const Tables& t, std::shared_ptr<const void> owner) {
+  auto bad = [](const char* what) { return Status::InvalidArgument(std::string("inconsistent identifier set: ") + what); };
+  const std::size_t n = t.kinds.size();
+  if (n > kMaxIdentifiers) return bad("too many identifiers");
+  if (t.hashes.size() != n) return bad("one hash per identifier");
+  if (t.max_words > kMaxRotations) return bad("max_words above 8");
+  IdentifierSet set;
+  for (std::uint8_t k : t.kinds) {
+    if (k >= std::size(kAllKinds)) return bad("unknown kind");
+    set.kinds_mask_ |= 1u << k;
+  }
+  if (t.ref_offsets.size() != n + 1 || t.ref_offsets[0] != 0 || t.ref_offsets[n] != t.refs.size()) {
+    return bad("ref offsets");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t.ref_offsets[i + 1] < t.ref_offsets[i] || t.ref_offsets[i + 1] - t.ref_offsets[i] > 64) {
+      return bad("ref offsets");
+    }
+  }
+  // Folded hashes: ascending ids, and the block index that finds them.
+  if (t.folded_index.size() != FoldedIndexSize(n)) return bad("folded index size");
+  for (std::size_t b = 0, i = 0; b < t.folded_index.size(); ++b) {
+    while (i < t.folded_hashes.size() && (t.folded_hashes[i].id >> kFoldedIndexShift) < b) {
+      if (t.folded_hashes[i].id >= n || (i > 0 && t.folded_hashes[i - 1].id >= t.folded_hashes[i].id)) {
+        return bad("folded hashes");
+      }
+      ++i;
+    }
+    if (t.folded_index[b] != i) return bad("folded index");
+  }
+  // Postings: ascending, each naming an identifier, each in its bucket.
+  if (t.index_bits > 30 || t.index.size() != (std::size_t{1} << t.index_bits) + 1 || t.index[0] != 0 ||
+      t.index.back() != t.postings.size()) {
+    return bad("posting index");
+  }
+  for (std::size_t b = 0; b + 1 < t.index.size(); ++b) {
+    if (t.index[b + 1] < t.index[b]) return bad("posting index");
+  }
+  for (std::size_t b = 0, i = 0; b + 1 < t.index.size(); ++b) {
+    for (; i < t.index[b + 1]; ++i) {
+      const std::uint64_t p = t.postings[i];
+      if ((i > 0 && t.postings[i - 1] > p) || BucketOf(static_cast<std::uint32_t>(p >> 32), t.index_bits) != b ||
+          (static_cast<std::uint32_t>(p) >> 4) >= n) {
+        return bad("postings");
+      }
+    }
+  }
+  if (t.filter.empty() || t.filter.size() > (std::size_t{1} << 20) || !std::has_single_bit(t.filter.size())) {
+    return bad("filter size");
+  }
+  for (std::size_t i = 1; i < t.vocab_tags.size(); ++i) {
+    if (t.vocab_tags[i - 1] >= t.vocab_tags[i]) return bad("vocabulary");
+  }
+  set.t_ = t;
+  set.owner_ = std::move(owner);
+  set.filter_mask_ = t.filter.size() - 1;
+  set.max_words_ = t.max_words;
+  set.BuildVocabulary();
+  set.finalized_ = true;
+  return set;
+}
+
 bool IdentifierSet::InVocabularyTable(std::uint64_t vocab_tag) const {
-  const std::size_t mask = vocab_.size() - 1;
+  const std::size_t mask = vocab_.size() - 1;  // at least half the slots are empty: the probe ends
   const std::uint32_t key = VocabKey(vocab_tag);
   for (std::size_t slot = static_cast<std::size_t>(vocab_tag) & mask;; slot = (slot + 1) & mask) {
     std::uint32_t v = vocab_[slot];
@@ -188,9 +259,10 @@ bool IdentifierSet::InVocabularyTable(std::uint64_t vocab_tag) const {
 
 const Digest* IdentifierSet::folded_hash(std::uint32_t id) const {
   const std::size_t block = id >> kFoldedIndexShift;
-  if (block + 1 >= folded_index_.size()) return nullptr;
-  const FoldedHash* begin = folded_hashes_.begin() + folded_index_[block];
-  const FoldedHash* end = folded_hashes_.begin() + folded_index_[block + 1];
+  if (block + 1 >= t_.folded_index.size()) return nullptr;
+  const std::size_t n = t_.folded_hashes.size();  // clamped: see identifier()
+  const FoldedHash* end = t_.folded_hashes.data() + std::min<std::size_t>(t_.folded_index[block + 1], n);
+  const FoldedHash* begin = std::min(t_.folded_hashes.data() + std::min<std::size_t>(t_.folded_index[block], n), end);
   const FoldedHash* it =
       std::lower_bound(begin, end, id, [](const FoldedHash& e, std::uint32_t k) { return e.id < k; });
   if (it == end || it->id != id) return nullptr;
@@ -198,9 +270,10 @@ const Digest* IdentifierSet::folded_hash(std::uint32_t id) const {
 }
 
 std::size_t IdentifierSet::MemoryBytes() const {
-  return kinds_.size() + hashes_.size() * sizeof(Digest) + refs_.size() + ref_offsets_.size() * 4 +
-         folded_hashes_.size() * sizeof(FoldedHash) + postings_.size() * 8 + index_.size() * 4 +
-         filter_.size() * 8 + vocab_.capacity() * 4 + folded_index_.capacity() * 4 + vocab_bits_.capacity() * 8;
+  return t_.kinds.size_bytes() + t_.hashes.size_bytes() + t_.refs.size_bytes() + t_.ref_offsets.size_bytes() +
+         t_.folded_hashes.size_bytes() + t_.folded_index.size_bytes() + t_.postings.size_bytes() +
+         t_.index.size_bytes() + t_.filter.size_bytes() + t_.vocab_tags.size_bytes() + vocab_.capacity() * 4 +
+         vocab_bits_.capacity() * 8;
 }
 
 }  // namespace leakmon

@@ -21,7 +21,7 @@ const char* kPeople =
 void MakeIds(const TempDir& dir) {
   REQUIRE(Leakmon({"keygen", "--out", "k.key"}, dir.path()).exit_code == 0);
   dir.Write("people.csv", kPeople);
-  auto r = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.csv"}, dir.path());
+  auto r = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.lmids"}, dir.path());
   REQUIRE(r.exit_code == 0);
 }
 
@@ -61,16 +61,55 @@ TEST_CASE("keygen writes a 0600 key and never overwrites one") {
   CHECK(TempDir::Read(dir.File("k.key")) == key);
 }
 
-TEST_CASE("hash-ids writes hashes only, with a header naming format, scheme and key") {
+TEST_CASE("hash-ids writes hashes only, binary by default or as text, and scan reads both the same") {
   TempDir dir;
   MakeIds(dir);
-  std::string ids = TempDir::Read(dir.File("ids.csv"));
-  CHECK(ids.rfind("#leakmon-identifiers format=2 scheme=hmac-sha256+siphash-v2 key=", 0) == 0);
-  for (const char* plain : {"Matti", "matti", "Virtanen", "virtanen", "Example", "example", "Nightjar", "nightjar"}) {
-    CHECK(ids.find(plain) == std::string::npos);
+  auto t = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.csv", "--format", "text"},
+                   dir.path());
+  REQUIRE(t.exit_code == 0);
+  const std::string binary = TempDir::Read(dir.File("ids.lmids"));
+  const std::string text = TempDir::Read(dir.File("ids.csv"));
+  CHECK(binary.rfind("\x89leakmon-idset\n", 0) == 0);
+  CHECK(text.rfind("#leakmon-identifiers format=2 scheme=hmac-sha256+siphash-v2 key=", 0) == 0);
+  CHECK(text.find("\nemail,") != std::string::npos);
+  CHECK(text.find(",P-1001\n") != std::string::npos);
+  for (const std::string* ids : {&binary, &text}) {
+    CHECK(ids->find("P-1001") != std::string::npos);
+    for (const char* plain : {"Matti", "matti", "Virtanen", "virtanen", "Example", "example", "Nightjar", "nightjar"}) {
+      CHECK(ids->find(plain) == std::string::npos);
+    }
   }
-  CHECK(ids.find("\nemail,") != std::string::npos);
-  CHECK(ids.find(",P-1001\n") != std::string::npos);
+  struct stat st;
+  REQUIRE(::stat(dir.File("ids.lmids").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  dir.Write("page.txt", "Matti Virtanen, matti.virtanen@example.fi, Project Nightjar");
+  auto from_binary = Leakmon({"scan", "--key", "k.key", "--ids", "ids.lmids", "page.txt"}, dir.path());
+  auto from_text = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "page.txt"}, dir.path());
+  REQUIRE(from_binary.exit_code == 0);
+  CHECK(from_binary.out.find("page.txt\tname\tP-1001\t") != std::string::npos);
+  CHECK(from_binary.out == from_text.out);
+
+  auto bad = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "x", "--format", "xml"}, dir.path());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--format must be binary or text") != std::string::npos);
+}
+
+TEST_CASE("A damaged binary identifier file stops scan with a clear error") {
+  TempDir dir;
+  MakeIds(dir);
+  std::string ids = TempDir::Read(dir.File("ids.lmids"));
+  dir.Write("cut.lmids", ids.substr(0, ids.size() - 1));
+  ids[ids.size() - 3] ^= 0x40;
+  dir.Write("flipped.lmids", ids);
+  for (const char* name : {"cut.lmids", "flipped.lmids"}) {
+    ::chmod(dir.File(name).c_str(), 0600);
+    auto r = Leakmon({"scan", "--key", "k.key", "--ids", name, "-"}, dir.path(), Stdin("Matti Virtanen"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(std::string(name) + ": ") != std::string::npos);
+    CHECK(r.err.find("damaged") != std::string::npos);
+    CHECK(r.out.empty());
+  }
 }
 
 TEST_CASE("hash-ids errors name the line, never the value") {
@@ -92,7 +131,7 @@ TEST_CASE("hash-ids errors name the line, never the value") {
       {"kind,value,ref\nemail\n", "people.csv:2: expected the fields kind,value,ref"},
   }));
   dir.Write("people.csv", c.csv);
-  auto r = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.csv"}, dir.path());
+  auto r = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.lmids"}, dir.path());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find(c.message) != std::string::npos);
   for (const char* secret : {"secret", "Secret", "358401234567"}) CHECK(r.err.find(secret) == std::string::npos);
@@ -111,7 +150,7 @@ TEST_CASE("A key file readable by others is refused with the fix") {
   TempDir dir;
   MakeIds(dir);
   ::chmod(dir.File("k.key").c_str(), 0644);
-  auto r = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "-"}, dir.path(), Stdin("x"));
+  auto r = Leakmon({"scan", "--key", "k.key", "--ids", "ids.lmids", "-"}, dir.path(), Stdin("x"));
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("chmod 600 k.key") != std::string::npos);
 }
@@ -123,13 +162,13 @@ TEST_CASE("scan prints identifiers found, never the scanned text") {
       "<html><body><p>CANARY-7f3a <b>Matti</b> Virtanen matti.virtanen@EXAMPLE.fi "
       "and project nightjar</p></body></html>";
   dir.Write("page.html", page);
-  auto text = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "page.html"}, dir.path());
+  auto text = Leakmon({"scan", "--key", "k.key", "--ids", "ids.lmids", "page.html"}, dir.path());
   REQUIRE(text.exit_code == 0);
   CHECK(text.out.find("page.html\temail\tP-1001\t") != std::string::npos);
   CHECK(text.out.find("page.html\tname\tP-1001\t") != std::string::npos);
   CHECK(text.out.find("page.html\tterm\t-\t") != std::string::npos);
 
-  auto json = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "--format", "json", "-"}, dir.path(),
+  auto json = Leakmon({"scan", "--key", "k.key", "--ids", "ids.lmids", "--format", "json", "-"}, dir.path(),
                       Stdin(page));
   REQUIRE(json.exit_code == 0);
   std::size_t lines = 0;
@@ -163,9 +202,9 @@ TEST_CASE("scan with the wrong key stops with a clear error") {
   TempDir dir;
   MakeIds(dir);
   REQUIRE(Leakmon({"keygen", "--out", "other.key"}, dir.path()).exit_code == 0);
-  auto r = Leakmon({"scan", "--key", "other.key", "--ids", "ids.csv", "-"}, dir.path(), Stdin("x"));
+  auto r = Leakmon({"scan", "--key", "other.key", "--ids", "ids.lmids", "-"}, dir.path(), Stdin("x"));
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("ids.csv:1: the identifiers were hashed with a different key") != std::string::npos);
+  CHECK(r.err.find("ids.lmids: the identifiers were hashed with a different key") != std::string::npos);
 }
 
 TEST_CASE("crawl: config errors exit 2 naming the file and key") {
@@ -208,12 +247,12 @@ TEST_CASE("hash-ids takes every kind and notes temporary HETUs by line, and scan
             "iban,FI21 1234 5600 0007 85,P-8\n"
             "payment_card,4111 1111 1111 1111,P-8\n"
             "email_domain,example.fi,\n");
-  auto h = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.csv"}, dir.path());
+  auto h = Leakmon({"hash-ids", "--key", "k.key", "--in", "people.csv", "--out", "ids.lmids"}, dir.path());
   REQUIRE(h.exit_code == 0);
   CHECK(h.err.find("people.csv:3: Finnish temporary identity code") != std::string::npos);
   CHECK(h.err.find("010594") == std::string::npos);
   dir.Write("dump.txt", "MAKINEN Liisa;010594y9032;+358 40 123 4567\nx@mail.example.fi\n");
-  auto s = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "--format", "json", "dump.txt"}, dir.path());
+  auto s = Leakmon({"scan", "--key", "k.key", "--ids", "ids.lmids", "--format", "json", "dump.txt"}, dir.path());
   REQUIRE(s.exit_code == 0);
   std::map<std::string, nlohmann::json> by_kind;
   std::size_t start = 0;
@@ -229,7 +268,7 @@ TEST_CASE("hash-ids takes every kind and notes temporary HETUs by line, and scan
   CHECK(by_kind["national_id"]["severity"] == "critical");
   CHECK(by_kind["phone"]["severity"] == "critical");
   CHECK(by_kind["email_domain"]["severity"] == "low");
-  auto bad = Leakmon({"scan", "--key", "k.key", "--ids", "ids.csv", "--region", "ZZ", "dump.txt"}, dir.path());
+  auto bad = Leakmon({"scan", "--key", "k.key", "--ids", "ids.lmids", "--region", "ZZ", "dump.txt"}, dir.path());
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("unknown phone region \"ZZ\"") != std::string::npos);
 }

@@ -45,7 +45,7 @@ TEST_CASE("A key file that group or others can read is refused by every command,
   CrawlDir dir(DemoConfig("socks5h://127.0.0.1:9"), content.people_csv);
   auto mode = GENERATE(0640, 0604, 0644, 0660, 0606, 0700 | 0040);
   auto args = GENERATE(std::vector<std::string>{"crawl", "--config", "leakmon.toml"},
-                       std::vector<std::string>{"scan", "--key", "leakmon.key", "--ids", "identifiers.csv", "-"},
+                       std::vector<std::string>{"scan", "--key", "leakmon.key", "--ids", "identifiers.lmids", "-"},
                        std::vector<std::string>{"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out",
                                                 "other.csv"});
   REQUIRE(::chmod(dir.File("leakmon.key").c_str(), static_cast<mode_t>(mode)) == 0);
@@ -78,24 +78,24 @@ TEST_CASE("The key appears in no output, error or file, on success or failure, a
     return outputs.back();
   };
   CHECK(run({"crawl", "--config", "leakmon.toml"}).exit_code == 0);
-  CHECK(run({"scan", "--key", "leakmon.key", "--ids", "identifiers.csv", "-"}, Stdin("Matti Virtanen")).exit_code == 0);
+  CHECK(run({"scan", "--key", "leakmon.key", "--ids", "identifiers.lmids", "-"}, Stdin("Matti Virtanen")).exit_code == 0);
   CHECK(run({"findings", "--config", "leakmon.toml"}).exit_code == 0);
   CHECK(run({"export", "--config", "leakmon.toml", "--format", "json", "--out", "export.json"}).exit_code == 0);
   CHECK(run({"keygen", "--out", "leakmon.key"}).exit_code == 2);  // exists
   // A key file with the key's own hex as a malformed key: the error must not quote it.
   dir.dir().Write("bad.key", key_text.substr(0, key_text.size() - 2) + "\n", 0600);
-  CHECK(run({"scan", "--key", "bad.key", "--ids", "identifiers.csv", "-"}, Stdin("x")).exit_code == 2);
+  CHECK(run({"scan", "--key", "bad.key", "--ids", "identifiers.lmids", "-"}, Stdin("x")).exit_code == 2);
   dir.dir().Write("bad2.key", key_text.substr(std::string("leakmon-key v1 ").size()), 0600);
-  CHECK(run({"scan", "--key", "bad2.key", "--ids", "identifiers.csv", "-"}, Stdin("x")).exit_code == 2);
+  CHECK(run({"scan", "--key", "bad2.key", "--ids", "identifiers.lmids", "-"}, Stdin("x")).exit_code == 2);
   // The key file given where the identifier file belongs, and as a page to scan.
   CHECK(run({"scan", "--key", "leakmon.key", "--ids", "leakmon.key", "-"}, Stdin("x")).exit_code == 2);
-  CHECK(run({"scan", "--key", "leakmon.key", "--ids", "identifiers.csv", "leakmon.key"}).exit_code == 0);
+  CHECK(run({"scan", "--key", "leakmon.key", "--ids", "identifiers.lmids", "leakmon.key"}).exit_code == 0);
   // The key file given as the people list and as the config.
   CHECK(run({"hash-ids", "--key", "leakmon.key", "--in", "leakmon.key", "--out", "x.csv"}).exit_code == 2);
   CHECK(run({"crawl", "--config", "leakmon.key"}).exit_code == 2);
   // Wrong key for the identifier file, and the proxy down.
   CHECK(run({"keygen", "--out", "other.key"}).exit_code == 0);
-  CHECK(run({"scan", "--key", "other.key", "--ids", "identifiers.csv", "-"}, Stdin("x")).exit_code == 2);
+  CHECK(run({"scan", "--key", "other.key", "--ids", "identifiers.lmids", "-"}, Stdin("x")).exit_code == 2);
   proxy.Stop();
   CHECK(run({"crawl", "--config", "leakmon.toml"}).exit_code == 1);
 

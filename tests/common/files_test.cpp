@@ -1,6 +1,8 @@
 #include "common/files.h"
+#include "common/mapped_file.h"
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <sys/stat.h>
 
@@ -45,4 +47,22 @@ TEST_CASE("ResolveRelativeTo joins onto the config file's directory") {
   CHECK(leakmon::ResolveRelativeTo("/etc/leakmon/leakmon.toml", "/var/lib/x.db") == "/var/lib/x.db");
   CHECK(leakmon::ResolveRelativeTo("leakmon.toml", "x.db") == "x.db");
   CHECK(leakmon::ResolveRelativeTo("conf/leakmon.toml", "../x.db") == "x.db");
+}
+
+TEST_CASE("MappedFile maps a whole file read-only, within a limit") {
+  TempDir dir;
+  const std::string content = std::string(10000, 'x') + "end";
+  std::string p = dir.Write("f", content);
+  auto m = leakmon::MappedFile::Open(p, 20000);
+  REQUIRE(m.ok());
+  CHECK(std::string((*m)->bytes().data(), (*m)->bytes().size()) == content);
+  CHECK(reinterpret_cast<std::uintptr_t>((*m)->bytes().data()) % 4096 == 0);
+  CHECK(leakmon::MappedFile::Open(p, 10002).status().code() == leakmon::Status::Code::kLimitExceeded);
+  auto missing = leakmon::MappedFile::Open(dir.File("missing"), 10);
+  CHECK(missing.status().code() == leakmon::Status::Code::kNotFound);
+  CHECK(missing.status().message().find(dir.File("missing")) == 0);
+  auto empty = leakmon::MappedFile::Open(dir.Write("empty", ""), 10);
+  REQUIRE(empty.ok());
+  CHECK((*empty)->bytes().empty());
+  CHECK(leakmon::MappedFile::Open(dir.path(), 10).status().message() == dir.path() + ": not a regular file");
 }

@@ -23,7 +23,7 @@ TEST_CASE("Defaults fill every key that is not given") {
   CHECK(c->tor.control.empty());
   CHECK(c->tor.bootstrap_timeout_seconds == 120);
   CHECK(c->storage.database == "/etc/leakmon/leakmon.db");
-  CHECK(c->identifiers.file == "/etc/leakmon/identifiers.csv");
+  CHECK(c->identifiers.file == "/etc/leakmon/identifiers.lmids");
   CHECK(c->identifiers.key_file == "/etc/leakmon/leakmon.key");
   REQUIRE(c->sites.size() == 1);
   CHECK(c->sites[0].max_pages == 200);

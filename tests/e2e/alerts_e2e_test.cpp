@@ -51,7 +51,7 @@ struct AlertWorld {
     REQUIRE(hook.Start() > 0);
     dir.Write("people.csv", content.people_csv);
     REQUIRE(Leakmon({"keygen", "--out", "leakmon.key"}, dir.path()).exit_code == 0);
-    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"}, dir.path())
+    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"}, dir.path())
                 .exit_code == 0);
   }
   ~AlertWorld() { hang = false; }

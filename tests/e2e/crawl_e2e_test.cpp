@@ -46,7 +46,7 @@ struct World {
     dir.Write("leakmon.toml", DemoConfig(proxy.url()));
     dir.Write("people.csv", content.people_csv);
     Run({"keygen", "--out", "leakmon.key"}, 0);
-    Run({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"}, 0);
+    Run({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"}, 0);
   }
 
   ProcessResult Run(const std::vector<std::string>& args, int expected_exit) {

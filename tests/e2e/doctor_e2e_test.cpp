@@ -27,7 +27,7 @@ struct DoctorWorld {
   }
   void Configure(const std::string& tor_extra) {
     dir.Write("leakmon.toml", "[tor]\nproxy = \"" + proxy.url() + "\"\n" + tor_extra +
-                                  "[identifiers]\nfile = \"identifiers.csv\"\nkey_file = \"leakmon.key\"\n"
+                                  "[identifiers]\nfile = \"identifiers.lmids\"\nkey_file = \"leakmon.key\"\n"
                                   "[[site]]\nname = \"s\"\nstart = [\"http://" + kOnion + "/latest\"]\nitems = '/p/'\n");
   }
   ProcessResult Doctor() { return Leakmon({"doctor", "--config", "leakmon.toml"}, dir.path()); }
@@ -43,7 +43,7 @@ TEST_CASE("doctor: every check passes, and nothing is created") {
   CHECK(r.out ==
         "ok    config leakmon.toml: 1 sites\n"
         "ok    key file " + std::string("leakmon.key") + " is readable and private (mode 0600)\n"
-        "ok    identifier file " + std::string("identifiers.csv") + ": 1 identifiers, hashed with this key\n"
+        "ok    identifier file " + std::string("identifiers.lmids") + ": 1 identifiers, hashed with this key\n"
         "ok    database " + std::string("leakmon.db") + " does not exist yet; its directory is writable (the first "
         "crawl creates it)\n"
         "ok    tor SOCKS proxy " + w.proxy.url() + " answers a SOCKS5 handshake\n"

@@ -33,7 +33,7 @@ struct Crawled {
     dir.Write("leakmon.toml", DemoConfig(proxy.url()) + "\n" + extra_config);
     dir.Write("people.csv", content.people_csv);
     REQUIRE(Leakmon({"keygen", "--out", "leakmon.key"}, dir.path()).exit_code == 0);
-    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"}, dir.path())
+    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"}, dir.path())
                 .exit_code == 0);
     REQUIRE(Leakmon({"crawl", "--config", "leakmon.toml"}, dir.path()).exit_code == 0);
   }

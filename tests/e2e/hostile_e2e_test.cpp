@@ -39,11 +39,11 @@ TEST_CASE("Hostile pages: each a recorded error or a scan, bounded memory, and t
   proxy.MapAllOnion(site.port());
   REQUIRE(proxy.Start() > 0);
   REQUIRE(MakeKeyAndIdentifiers(dir, hostile->people_csv));
-  REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"},
+  REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"},
                   dir.path()).exit_code == 0);
   dir.Write("leakmon.toml",
             "[tor]\nproxy = \"" + proxy.url() + "\"\n"
-            "[identifiers]\nfile = \"identifiers.csv\"\nkey_file = \"leakmon.key\"\n"
+            "[identifiers]\nfile = \"identifiers.lmids\"\nkey_file = \"leakmon.key\"\n"
             "[crawl]\nmax_body_bytes = " + std::to_string(kMaxBody) + "\n"
             "request_timeout_seconds = 60\nlow_speed_bytes_per_second = 1000\nlow_speed_seconds = 2\n"
             "max_attempts = 2\nretry_base_ms = 100\n"

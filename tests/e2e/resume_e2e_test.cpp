@@ -39,9 +39,9 @@ struct SlowSite {
     proxy.MapAllOnion(site.port());
     REQUIRE(proxy.Start() > 0);
     REQUIRE(MakeKeyAndIdentifiers(dir, "kind,value,ref\nemail,someone@example.fi,P-1\n"));
-    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"},
+    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"},
                     dir.path()).exit_code == 0);
-    dir.Write("leakmon.toml", "[tor]\nproxy = \"" + proxy.url() + "\"\n[identifiers]\nfile = \"identifiers.csv\"\n"
+    dir.Write("leakmon.toml", "[tor]\nproxy = \"" + proxy.url() + "\"\n[identifiers]\nfile = \"identifiers.lmids\"\n"
                               "key_file = \"leakmon.key\"\n[crawl]\nconcurrency = 2\nstop_grace_seconds = 10\n"
                               "[[site]]\nname = \"slow\"\nstart = [\"http://" + std::string(kDemoOnion) +
                               "/latest\"]\nitems = '/paste/[0-9]+$'\nconcurrency = 2\n");

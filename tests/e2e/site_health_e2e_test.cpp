@@ -27,7 +27,7 @@ struct HealthWorld {
     proxy.MapAllOnion(site.port());
     REQUIRE(proxy.Start() > 0);
     REQUIRE(MakeKeyAndIdentifiers(dir, "kind,value,ref\nemail,someone@example.fi,P-1\n"));
-    dir.Write("leakmon.toml", "[tor]\nproxy = \"" + proxy.url() + "\"\n[identifiers]\nfile = \"identifiers.csv\"\n"
+    dir.Write("leakmon.toml", "[tor]\nproxy = \"" + proxy.url() + "\"\n[identifiers]\nfile = \"identifiers.lmids\"\n"
                               "key_file = \"leakmon.key\"\n[crawl]\nadapter_broken_runs = 2\n"
                               "[[site]]\nname = \"p\"\nstart = [\"http://" + std::string(kDemoOnion) +
                               "/latest\"]\nitems = '/paste/[0-9]+$'\n");

@@ -28,7 +28,7 @@ struct TorWorld {
     proxy.MapAllOnion(site.port());
     REQUIRE(proxy.Start() > 0);
     REQUIRE(MakeKeyAndIdentifiers(dir, "kind,value,ref\nemail,someone@example.fi,P-1\n"));
-    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"},
+    REQUIRE(Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"},
                     dir.path()).exit_code == 0);
   }
 
@@ -40,7 +40,7 @@ struct TorWorld {
       sites += "[[site]]\nname = \"" + name + "\"\nstart = [\"http://" + onion +
                "/latest\"]\nfollow = '/latest\\?page=[0-9]+$'\nitems = '/paste/[A-Za-z0-9]+$'\n\n";
     }
-    dir.Write("leakmon.toml", "[tor]\n" + tor_section + "\n[identifiers]\nfile = \"identifiers.csv\"\n"
+    dir.Write("leakmon.toml", "[tor]\n" + tor_section + "\n[identifiers]\nfile = \"identifiers.lmids\"\n"
                               "key_file = \"leakmon.key\"\n\n" + sites);
   }
 

@@ -21,7 +21,7 @@ TEST_CASE("launch = true with the real tor on a machine without network: bootstr
   REQUIRE(proxy.Start() > 0);
   REQUIRE(MakeKeyAndIdentifiers(dir, "kind,value,ref\nemail,someone@example.fi,P-1\n"));
   dir.Write("leakmon.toml", "[tor]\nlaunch = true\nbootstrap_timeout_seconds = 5\n[identifiers]\n"
-                            "file = \"identifiers.csv\"\nkey_file = \"leakmon.key\"\n[[site]]\nname = \"s\"\n"
+                            "file = \"identifiers.lmids\"\nkey_file = \"leakmon.key\"\n[[site]]\nname = \"s\"\n"
                             "start = [\"http://" + std::string(kDemoOnion) + "/latest\"]\nitems = '/paste/'\n");
   TempDir tmp;
   ProcessOptions o;
@@ -43,7 +43,7 @@ TEST_CASE("doctor with launch = true runs tor --verify-config: a bad extra torrc
   REQUIRE(MakeKeyAndIdentifiers(dir, "kind,value,ref\nemail,someone@example.fi,P-1\n"));
   auto config = [&](const std::string& extra) {
     dir.Write("leakmon.toml", "[tor]\nlaunch = true\nextra_torrc = [" + extra + "]\n[identifiers]\n"
-                              "file = \"identifiers.csv\"\nkey_file = \"leakmon.key\"\n[[site]]\nname = \"s\"\n"
+                              "file = \"identifiers.lmids\"\nkey_file = \"leakmon.key\"\n[[site]]\nname = \"s\"\n"
                               "start = [\"http://" + std::string(kDemoOnion) + "/latest\"]\nitems = '/paste/'\n");
   };
   TempDir tmp;

@@ -16,7 +16,7 @@ CrawlDir::CrawlDir(const std::string& config_toml, const std::string& people_csv
   } else {
     dir_.Write("leakmon.key", key_text, 0600);
   }
-  ProcessResult h = Run({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"});
+  ProcessResult h = Run({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"});
   if (h.exit_code != 0) throw std::runtime_error("hash-ids failed: " + h.err);
 }
 

@@ -26,11 +26,11 @@ inline ProcessResult Leakmon(const std::vector<std::string>& args, const std::st
 }
 
 // Writes people.csv into `dir`, then runs `leakmon keygen` (leakmon.key) and
-// `leakmon hash-ids` (identifiers.csv) there. True when both succeeded.
+// `leakmon hash-ids` (identifiers.lmids) there. True when both succeeded.
 inline bool MakeKeyAndIdentifiers(const TempDir& dir, const std::string& people_csv) {
   dir.Write("people.csv", people_csv);
   return Leakmon({"keygen", "--out", "leakmon.key"}, dir.path()).exit_code == 0 &&
-         Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"}, dir.path())
+         Leakmon({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"}, dir.path())
                  .exit_code == 0;
 }
 

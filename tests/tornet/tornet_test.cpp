@@ -82,7 +82,7 @@ class Workspace {
     }
     dir_.Write("leakmon.toml", config);
     Run({"keygen", "--out", "leakmon.key"}, 0);
-    Run({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.csv"}, 0);
+    Run({"hash-ids", "--key", "leakmon.key", "--in", "people.csv", "--out", "identifiers.lmids"}, 0);
   }
 
   const TempDir& dir() const { return dir_; }
