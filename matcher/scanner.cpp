@@ -200,6 +200,7 @@ struct Scanner::Pass {
   void DigitSpan(std::string_view t, const std::vector<ByteRange>& groups, bool plus);
   void Iban(std::string_view t, std::size_t start);
   void Words(std::string_view t);
+  struct WordPass;
 };
 
 // One pass over the text for the rarer bytes every other pass starts from
@@ -498,11 +499,30 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
   }
 }
 
-void Scanner::Pass::Words(std::string_view t) {
-  const IdentifierSet& ids = s.ids_;
-  const std::size_t max_n = std::min<std::size_t>(ids.max_words(), IdentifierSet::kMaxRotations);
-  if (max_n == 0 || !(ids.HasKind(Kind::kName) || ids.HasKind(Kind::kTerm))) return;
-
+// The word pass over one page (Pass::Words).
+//
+// Most words of a page repeat: a cache of the page's short pieces (runs of
+// word bytes, unicode.h; up to 12 bytes, 99.9% of the benchmark's) and
+// what Classify() said of the one word each stands for, so each distinct
+// piece costs its keyed hashes once, and a repeated piece is neither
+// lowercased nor normalized again. A slot holds the piece's raw bytes as a
+// 64-bit and a 32-bit number, zero-padded (no piece contains a NUL byte,
+// so the padding also tells the length; all zeros is an empty slot), next
+// to the answer: one 16-byte load. Two ways per bucket of 32 bytes: a
+// piece may sit in either slot, so two frequent pieces of a page that hash
+// to one bucket do not evict each other at every turn (with one way and
+// word keys, the benchmark's plain corpus missed 3.2 million times; now
+// 1.8 million, case variants included). About 128 bytes of text per
+// bucket keeps the cache within the CPU's L1 cache for pages of tens of
+// kilobytes. Per page only: it holds page words.
+//
+// The hot loop (Run) is one ForEachPiece whose callback answers a short
+// piece from the cache; all else (a cache miss, a vocabulary word, a long
+// piece, an email address, the text's last bytes) is a call out of it, to
+// a member function that is not inlined: so the loop's own state stays in
+// the CPU's registers (with the rare work inlined, it did not, and the hot
+// path spilled and reloaded it at every piece).
+struct Scanner::Pass::WordPass {
   // What the keyed functions say about one canonical word of the
   // vocabulary, computed once per distinct word of the page.
   struct WordInfo {
@@ -512,96 +532,143 @@ void Scanner::Pass::Words(std::string_view t) {
     std::string word;
     std::string folded_word;
   };
-  std::vector<WordInfo> infos;
+  struct CacheSlot {
+    std::uint64_t lo;
+    std::uint32_t hi;
+    std::uint32_t info;  // 1 + index into infos, or 0: not in the vocabulary
+  };
+  struct alignas(32) CacheBucket {
+    CacheSlot way[2];
+  };
+
+  WordPass(Pass& pass, std::string_view text, std::size_t max_n)
+      : p(pass), ids(pass.s.ids_), hasher(pass.s.hasher_), t(text), max_words(max_n),
+        cache_buckets(std::clamp<std::size_t>(std::bit_ceil(text.size() / 128), 64, 2048)),
+        cache_shift(64 - std::countr_zero(cache_buckets)), cache(new CacheBucket[cache_buckets]()),
+        span_begin(pass.email_spans.empty() ? text.size() : pass.email_spans[0].begin), guard(Guard()) {}
+
+  void Run() {
+    splitter.ForEachPiece(t, [&](std::size_t begin, std::size_t end) __attribute__((always_inline)) {
+      if (end - begin > 12 || begin >= guard) [[unlikely]] {
+        Uncommon(begin, end);
+      } else {
+        CachedPiece(begin, end);
+      }
+    });
+  }
+
+  // A piece of up to 12 bytes before the guard: most are answered here.
+  [[gnu::always_inline]] void CachedPiece(std::size_t begin, std::size_t end) {
+    static constexpr std::uint64_t kLowBytes[13] = {0,
+                                                     0xFF,
+                                                     0xFFFF,
+                                                     0xFFFFFF,
+                                                     0xFFFFFFFF,
+                                                     0xFFFFFFFFFF,
+                                                     0xFFFFFFFFFFFF,
+                                                     0xFFFFFFFFFFFFFF,
+                                                     ~std::uint64_t{0},
+                                                     ~std::uint64_t{0},
+                                                     ~std::uint64_t{0},
+                                                     ~std::uint64_t{0},
+                                                     ~std::uint64_t{0}};
+    static constexpr std::uint32_t kHighBytes[13] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF};
+    const std::size_t len = end - begin;
+    std::uint64_t lo;
+    std::uint32_t hi;
+    std::memcpy(&lo, t.data() + begin, 8);
+    std::memcpy(&hi, t.data() + begin + 8, 4);
+    lo &= kLowBytes[len];
+    hi &= kHighBytes[len];
+    CacheBucket& b =
+        cache[static_cast<std::size_t>(((lo + std::rotl(std::uint64_t{hi}, 29)) * 0x9E3779B97F4A7C15ULL) >> cache_shift)];
+    // Both ways compared before either is taken (one branch for the two,
+    // not a chain of four compares and branches).
+    const bool in0 = ((b.way[0].lo ^ lo) | (b.way[0].hi ^ hi)) == 0;
+    const bool in1 = ((b.way[1].lo ^ lo) | (b.way[1].hi ^ hi)) == 0;
+    if (!(in0 | in1)) [[unlikely]] {
+      Miss(begin, end, b, lo, hi);
+      return;
+    }
+    Word(in0 ? b.way[0].info : b.way[1].info);
+  }
+
+  // Where the cached path stops: the next email address, or the last 11
+  // bytes of the text (a cached piece is read as 12 bytes).
+  std::size_t Guard() const { return std::min(span_begin, t.size() >= 12 ? t.size() - 11 : 0); }
+
+  // A long piece, or one at or past the guard.
+  __attribute__((noinline)) void Uncommon(std::size_t begin, std::size_t end) {
+    if (begin >= span_begin) {  // move on to the address it is in, or the next one
+      const std::vector<ByteRange>& spans = p.email_spans;
+      while (span < spans.size() && spans[span].end <= begin) ++span;
+      span_begin = span < spans.size() ? spans[span].begin : t.size();
+      guard = Guard();
+      if (begin >= span_begin) {  // inside an address: not a name
+        run = 0;
+        return;
+      }
+    }
+    if (end - begin > 12 || begin + 12 > t.size()) {
+      splitter.PieceWords(t, begin, end, [&](std::string_view w, std::size_t, std::size_t) { Word(Classify(w)); });
+      return;
+    }
+    // Short, before the guard again (past an address): the cached path.
+    CachedPiece(begin, end);
+  }
+
+  // A short piece not in the cache: classified and cached in bucket b.
+  __attribute__((noinline)) void Miss(std::size_t begin, std::size_t end, CacheBucket& b, std::uint64_t lo,
+                                      std::uint32_t hi) {
+    // A piece normally is one word; one that is not (a symbol or a
+    // non-NFKC character inside) is not cached.
+    std::size_t words = 0;
+    std::uint32_t info = 0;
+    splitter.PieceWords(t, begin, end, [&](std::string_view w, std::size_t, std::size_t) {
+      if (words++ == 1) Word(info);  // the first word, held back
+      info = Classify(w);
+      if (words > 1) Word(info);
+    });
+    if (words != 1) return;
+    // An empty first way, else the second (the first keeps the piece that came first).
+    b.way[(b.way[0].lo | b.way[0].hi) == 0 ? 0 : 1] = CacheSlot{lo, hi, info};
+    Word(info);
+  }
+
+  void Word(std::uint32_t info) {
+    if (info == 0) {
+      run = 0;
+    } else {
+      Push(info);
+    }
+  }
+
   // 1 + index into infos, or 0 when the word is not in the vocabulary.
-  auto classify = [&](std::string_view w) -> std::uint32_t {
-    bool in = ids.InVocabulary(s.hasher_.VocabTag(w));
+  std::uint32_t Classify(std::string_view w) {
+    bool in = ids.InVocabulary(hasher.VocabTag(w));
     std::string folded_word;
     bool differs = false;
     if (MayFold(w)) {
       folded_word = FoldDiacritics(w);
       differs = folded_word != w;
-      if (!in && differs) in = ids.InVocabulary(s.hasher_.VocabTag(folded_word));
+      if (!in && differs) in = ids.InVocabulary(hasher.VocabTag(folded_word));
     }
     if (!in) return 0;
-    const std::uint64_t exact = s.hasher_.WordTag(w);
-    infos.push_back(WordInfo{exact, differs ? s.hasher_.WordTag(folded_word) : exact, differs, std::string(w),
+    const std::uint64_t exact = hasher.WordTag(w);
+    infos.push_back(WordInfo{exact, differs ? hasher.WordTag(folded_word) : exact, differs, std::string(w),
                              differs ? std::move(folded_word) : std::string(w)});
     return static_cast<std::uint32_t>(infos.size());
-  };
+  }
 
-  // Most words of a page repeat: a cache of the page's short pieces (runs
-  // of word bytes, unicode.h; up to 12 bytes, 99.9% of the benchmark's) and
-  // what classify() said of the one word each stands for, so each distinct
-  // piece costs its keyed hashes once, and a repeated piece is neither
-  // lowercased nor normalized again. A slot holds the piece's raw bytes as a
-  // 64-bit and a 32-bit number, zero-padded (no piece contains a NUL byte,
-  // so the padding also tells the length; all zeros is an empty slot), next
-  // to the answer: one 16-byte load. Two ways per bucket of 32 bytes: a
-  // piece may sit in either slot, so two frequent pieces of a page that hash
-  // to one bucket do not evict each other at every turn (with one way and
-  // word keys, the benchmark's plain corpus missed 3.2 million times; now
-  // 1.8 million, case variants included). About 128 bytes of
-  // text per bucket keeps the cache within the CPU's L1 cache for pages of
-  // tens of kilobytes. Per page only: it holds page words.
-  struct CacheSlot {
-    std::uint64_t lo;
-    std::uint32_t hi;
-    std::uint32_t info;
-  };
-  struct alignas(32) CacheBucket {
-    CacheSlot way[2];
-  };
-  const std::size_t cache_buckets = std::clamp<std::size_t>(std::bit_ceil(t.size() / 128), 64, 2048);
-  const int cache_shift = 64 - std::countr_zero(cache_buckets);
-  std::unique_ptr<CacheBucket[]> cache(new CacheBucket[cache_buckets]());
-
-  std::array<std::uint32_t, IdentifierSet::kMaxRotations> ring{};  // infos indexes of the last words
-  std::size_t head = 0;  // words pushed so far
-  std::size_t run = 0;   // consecutive vocabulary words ending at head
-  std::size_t span = 0;  // next email span to compare with
-  std::vector<std::pair<std::uint32_t, Strength>> gram_hits;
-  std::string canonical;
-  std::string_view parts[IdentifierSet::kMaxRotations];
-  auto slot_at = [&](std::size_t back) -> const WordInfo& {  // back = 1: the last word pushed
+  const WordInfo& SlotAt(std::size_t back) const {  // back = 1: the last word pushed
     return infos[ring[(head - back) % ring.size()] - 1];
-  };
-
-  // Verifies a posting hit by the gram of the last n words (exact or folded
-  // spellings) and records it unless already hit at this gram.
-  auto verify = [&](const IdentifierSet::Posting& p, std::size_t n, bool folded_path) {
-    IdentifierView id = ids.identifier(p.id);
-    if (!IsWordKind(id.kind) || p.rotation >= n) return;
-    const Strength strength = folded_path || p.folded ? Strength::kFolded : Strength::kExact;
-    for (auto& [hid, hs] : gram_hits) {
-      if (hid == p.id && (hs == Strength::kExact || strength == Strength::kFolded)) return;
-    }
-    // The identifier's canonical order: undo the rotation.
-    for (std::size_t m = 0; m < n; ++m) {
-      const WordInfo& w = slot_at(n - (m + n - p.rotation) % n);
-      parts[m] = folded_path ? w.folded_word : w.word;
-    }
-    canonical.clear();
-    for (std::size_t m = 0; m < n; ++m) {
-      if (m) canonical.push_back(' ');
-      canonical.append(parts[m]);
-    }
-    const Digest* expected = p.folded ? ids.folded_hash(p.id) : &id.hash;
-    if (!expected || s.hasher_.Hash(canonical) != *expected) return;
-    for (auto& [hid, hs] : gram_hits) {
-      if (hid == p.id) {
-        hs = Strength::kExact;  // only an exact hit can improve on a folded one
-        return;
-      }
-    }
-    gram_hits.emplace_back(p.id, strength);
-  };
+  }
 
   // A vocabulary word: n-grams over the run of such words ending here.
-  auto push = [&](std::uint32_t info) __attribute__((noinline)) {
+  __attribute__((noinline)) void Push(std::uint32_t info) {
     ring[head % ring.size()] = info;
     ++head;
-    run = std::min(run + 1, max_n);
+    run = std::min(run + 1, max_words);
     // Every gram's tags first, prefetched, then the lookups.
     std::uint64_t exact_tags[IdentifierSet::kMaxRotations], folded_tags[IdentifierSet::kMaxRotations];
     bool differs[IdentifierSet::kMaxRotations];
@@ -609,7 +676,7 @@ void Scanner::Pass::Words(std::string_view t) {
       std::uint64_t exact = 0, folded = 0;
       bool d = false;
       for (std::size_t k = 0; k < n; ++k) {
-        const WordInfo& sk = slot_at(n - k);
+        const WordInfo& sk = SlotAt(n - k);
         exact = k == 0 ? sk.exact : KeyedHasher::Extend(exact, sk.exact);
         folded = k == 0 ? sk.folded : KeyedHasher::Extend(folded, sk.folded);
         d = d || sk.differs;
@@ -624,83 +691,70 @@ void Scanner::Pass::Words(std::string_view t) {
     }
     for (std::size_t n = 1; n <= run; ++n) {
       gram_hits.clear();
-      ids.ForEachPosting(exact_tags[n - 1], [&](const IdentifierSet::Posting& p) { verify(p, n, false); });
+      ids.ForEachPosting(exact_tags[n - 1], [&](const IdentifierSet::Posting& posting) { Verify(posting, n, false); });
       if (differs[n - 1]) {
-        ids.ForEachPosting(folded_tags[n - 1], [&](const IdentifierSet::Posting& p) { verify(p, n, true); });
+        ids.ForEachPosting(folded_tags[n - 1], [&](const IdentifierSet::Posting& posting) { Verify(posting, n, true); });
       }
-      hits.insert(hits.end(), gram_hits.begin(), gram_hits.end());
+      p.hits.insert(p.hits.end(), gram_hits.begin(), gram_hits.end());
     }
-  };
-  auto classify_uncached = [&](std::string_view w) __attribute__((noinline)) { return classify(w); };
+  }
 
-  auto word = [&](std::uint32_t info) __attribute__((always_inline)) {
-    if (info == 0) {
-      run = 0;
-    } else {
-      push(info);
+  // Verifies a posting hit by the gram of the last n words (exact or folded
+  // spellings) and records it unless already hit at this gram.
+  void Verify(const IdentifierSet::Posting& posting, std::size_t n, bool folded_path) {
+    IdentifierView id = ids.identifier(posting.id);
+    if (!IsWordKind(id.kind) || posting.rotation >= n) return;
+    const Strength strength = folded_path || posting.folded ? Strength::kFolded : Strength::kExact;
+    for (auto& [hid, hs] : gram_hits) {
+      if (hid == posting.id && (hs == Strength::kExact || strength == Strength::kFolded)) return;
     }
-  };
-
-  // The hot loop: one call per piece of the page, most of them answered by
-  // the cache.
-  static constexpr std::uint64_t kLowBytes[13] = {0,
-                                                   0xFF,
-                                                   0xFFFF,
-                                                   0xFFFFFF,
-                                                   0xFFFFFFFF,
-                                                   0xFFFFFFFFFF,
-                                                   0xFFFFFFFFFFFF,
-                                                   0xFFFFFFFFFFFFFF,
-                                                   ~std::uint64_t{0},
-                                                   ~std::uint64_t{0},
-                                                   ~std::uint64_t{0},
-                                                   ~std::uint64_t{0},
-                                                   ~std::uint64_t{0}};
-  static constexpr std::uint32_t kHighBytes[13] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF};
-  std::size_t span_begin = email_spans.empty() ? t.size() : email_spans[0].begin;
-  WordSplitter splitter;
-  splitter.ForEachPiece(t, [&](std::size_t begin, std::size_t end) __attribute__((always_inline)) {
-    if (begin >= span_begin) {
-      while (span < email_spans.size() && email_spans[span].end <= begin) ++span;
-      span_begin = span < email_spans.size() ? email_spans[span].begin : t.size();
-      if (begin >= span_begin) {  // inside an address
-        run = 0;
+    // The identifier's canonical order: undo the rotation.
+    for (std::size_t m = 0; m < n; ++m) {
+      const WordInfo& w = SlotAt(n - (m + n - posting.rotation) % n);
+      parts[m] = folded_path ? w.folded_word : w.word;
+    }
+    canonical.clear();
+    for (std::size_t m = 0; m < n; ++m) {
+      if (m) canonical.push_back(' ');
+      canonical.append(parts[m]);
+    }
+    const Digest* expected = posting.folded ? ids.folded_hash(posting.id) : &id.hash;
+    if (!expected || hasher.Hash(canonical) != *expected) return;
+    for (auto& [hid, hs] : gram_hits) {
+      if (hid == posting.id) {
+        hs = Strength::kExact;  // only an exact hit can improve on a folded one
         return;
       }
     }
-    const std::size_t len = end - begin;
-    if (len > 12 || begin + 12 > t.size()) {
-      splitter.PieceWords(t, begin, end, [&](std::string_view w, std::size_t, std::size_t) { word(classify_uncached(w)); });
-      return;
-    }
-    std::uint64_t lo;
-    std::uint32_t hi;
-    std::memcpy(&lo, t.data() + begin, 8);
-    std::memcpy(&hi, t.data() + begin + 8, 4);
-    lo &= kLowBytes[len];
-    hi &= kHighBytes[len];
-    CacheBucket& b = cache[static_cast<std::size_t>(((lo + std::rotl(std::uint64_t{hi}, 29)) * 0x9E3779B97F4A7C15ULL) >> cache_shift)];
-    std::uint32_t info;
-    if (b.way[0].lo == lo && b.way[0].hi == hi) {
-      info = b.way[0].info;
-    } else if (b.way[1].lo == lo && b.way[1].hi == hi) {
-      info = b.way[1].info;
-    } else {
-      // A piece normally is one word; one that is not (a symbol or a
-      // non-NFKC character inside) is not cached.
-      std::size_t words = 0;
-      info = 0;
-      splitter.PieceWords(t, begin, end, [&](std::string_view w, std::size_t, std::size_t) {
-        if (words++ == 1) word(info);  // the first word, held back
-        info = classify_uncached(w);
-        if (words > 1) word(info);
-      });
-      if (words != 1) return;
-      // An empty first way, else the second (the first keeps the piece that came first).
-      b.way[(b.way[0].lo | b.way[0].hi) == 0 ? 0 : 1] = CacheSlot{lo, hi, info};
-    }
-    word(info);
-  });
+    gram_hits.emplace_back(posting.id, strength);
+  }
+
+  Pass& p;
+  const IdentifierSet& ids;
+  const KeyedHasher& hasher;
+  const std::string_view t;
+  const std::size_t max_words;  // the longest gram
+  const std::size_t cache_buckets;
+  const int cache_shift;
+  const std::unique_ptr<CacheBucket[]> cache;
+  std::size_t span_begin;  // where the next email address starts (t.size(): none)
+  std::size_t guard;       // Guard()
+  std::size_t span = 0;    // next email span to compare with
+  std::vector<WordInfo> infos;
+  std::array<std::uint32_t, IdentifierSet::kMaxRotations> ring{};  // infos indexes of the last words
+  std::size_t head = 0;  // words pushed so far
+  std::size_t run = 0;   // consecutive vocabulary words ending at head
+  std::vector<std::pair<std::uint32_t, Strength>> gram_hits;
+  std::string canonical;
+  std::string_view parts[IdentifierSet::kMaxRotations];
+  WordSplitter splitter;
+};
+
+void Scanner::Pass::Words(std::string_view t) {
+  const IdentifierSet& ids = s.ids_;
+  const std::size_t max_n = std::min<std::size_t>(ids.max_words(), IdentifierSet::kMaxRotations);
+  if (max_n == 0 || !(ids.HasKind(Kind::kName) || ids.HasKind(Kind::kTerm))) return;
+  WordPass(*this, t, max_n).Run();
 }
 
 Result<std::unique_ptr<Scanner>> Scanner::Create(const KeyedHasher& hasher, const IdentifierSet& ids,

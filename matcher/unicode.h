@@ -109,7 +109,7 @@ void WordSplitter::ForEach(std::string_view text, Fn&& fn) {
 }
 
 template <class Fn>
-void WordSplitter::ForEachPiece(std::string_view text, Fn&& fn) {
+[[gnu::always_inline]] inline void WordSplitter::ForEachPiece(std::string_view text, Fn&& fn) {
   const std::size_t n = text.size();
   // Piece starts and ends are where the word-byte mask changes. Within a
   // block, starts and ends alternate: after the piece carried in from the
