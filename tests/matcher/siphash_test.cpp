@@ -23,8 +23,18 @@ TEST_CASE("SipHash-2-4 matches the reference vectors") {
       {0, 0x726fdb47dd0e0e31ULL},
       {1, 0x74f839c593dc67fdULL},
       {2, 0x0d6c8009d9a94f5aULL},
+      {3, 0x85676696d7fb7e2dULL},
+      {4, 0xcf2794e0277187b7ULL},
+      {5, 0x18765564cd99a68dULL},
+      {6, 0xcbc9466e58fee3ceULL},
       {7, 0xab0200f58b01d137ULL},
       {8, 0x93f5f5799a932462ULL},
+      {9, 0x9e0082df0ba9e4b0ULL},
+      {10, 0x7a5dbbc594ddb9f3ULL},
+      {11, 0xf4b32f46226bada7ULL},
+      {12, 0x751e8fbc860ee5fbULL},
+      {13, 0x14ea5627c0843d90ULL},
+      {14, 0xf723ca908e7af2eeULL},
       {15, 0xa129ca6149be45e5ULL},  // the paper's worked example
       {63, 0x958a324ceb064572ULL},
   }));
