@@ -416,10 +416,12 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
   // they are 7-15 digits (at most 19 in all). For a span of up to 16 groups
   // (nearly all), every candidate's tags are computed first and their
   // filter words prefetched, so that the lookups below overlap their cache
-  // misses; the tags are kept for them.
+  // misses; the tags and their number are kept for them (the guesses
+  // themselves are made again only on a tag hit).
   constexpr std::size_t kStagedGroups = 16, kSpanLength = 8;
   const bool staged = want_phone && groups.size() <= kStagedGroups;
   std::uint64_t phone_tags[kStagedGroups * kSpanLength][2];
+  int phone_counts[kStagedGroups * kSpanLength];
   if (staged) {
     for (std::size_t g = 0; g < groups.size(); ++g) {
       digits.clear();
@@ -428,6 +430,7 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
         if (digits.size() > 19) break;
         if (digits.size() < 7 || digits.size() > 15) continue;
         const int count = s.phone_.Guesses(digits, plus && g == 0, guesses);
+        phone_counts[g * kSpanLength + (h - g)] = count;
         for (int k = 0; k < count; ++k) {
           const std::uint64_t tag = s.hasher_.Tag(Kind::kPhone, guesses[k]);
           ids.Prefetch(tag);
@@ -474,13 +477,14 @@ void Scanner::Pass::DigitSpan(std::string_view t, const std::vector<ByteRange>& 
       }
       if (want_phone && digits.size() >= 7 && digits.size() <= 15) {
         const bool with_plus = plus && g == 0;
-        const int count = s.phone_.Guesses(digits, with_plus, guesses);
+        const std::size_t c = g * kSpanLength + (h - g);  // the staged candidate
+        const int count = staged ? phone_counts[c] : s.phone_.Guesses(digits, with_plus, guesses);
         for (int k = 0; k < count; ++k) {
           bool tag_hit = false;
-          const std::uint64_t tag =
-              staged ? phone_tags[g * kSpanLength + (h - g)][k] : s.hasher_.Tag(Kind::kPhone, guesses[k]);
+          const std::uint64_t tag = staged ? phone_tags[c][k] : s.hasher_.Tag(Kind::kPhone, guesses[k]);
           ids.ForEachPosting(tag, [&](const IdentifierSet::Posting&) { tag_hit = true; });
           if (!tag_hit) continue;
+          if (staged) s.phone_.Guesses(digits, with_plus, guesses);
           if (with_plus) {
             // "+" and the digits: the text is written in E.164 already, and
             // a listed number's E.164 form is libphonenumber's own (hash-ids
@@ -643,9 +647,10 @@ struct Scanner::Pass::WordPass {
     }
   }
 
-  // 1 + index into infos, or 0 when the word is not in the vocabulary.
+  // 1 + index into infos, or 0 when the word is not in the vocabulary. `w`
+  // is a word from the splitter (PieceWords).
   std::uint32_t Classify(std::string_view w) {
-    bool in = ids.InVocabulary(hasher.VocabTag(w));
+    bool in = ids.InVocabulary(hasher.VocabTagOfSplitWord(w));
     std::string folded_word;
     bool differs = false;
     if (MayFold(w)) {
