@@ -56,6 +56,12 @@ class KeyedHasher {
   std::uint64_t WordTag(std::string_view word) const { return SipHash<2, 4>(word_key_, word); }
   // The vocabulary filter's tag of one canonical word.
   std::uint64_t VocabTag(std::string_view word) const { return SipHash<1, 3>(vocab_key_, word); }
+  // The same for a word WordSplitter produced: its bytes are followed by
+  // zero bytes up to 16 bytes from its start (unicode.h), which a short
+  // word's hash reads as they are (siphash.h).
+  std::uint64_t VocabTagOfSplitWord(std::string_view word) const {
+    return word.size() < 16 ? SipHashZeroPadded16<1, 3>(vocab_key_, word) : VocabTag(word);
+  }
 
   // Combining word tags into an n-gram tag: GramTag(Extend(Extend(w1, w2), w3), 3).
   static std::uint64_t Extend(std::uint64_t acc, std::uint64_t word_tag) {

@@ -48,3 +48,13 @@ TEST_CASE("SipHash depends on every key and message bit it is given") {
   CHECK(SipHash<1, 3>(a, "matti") != SipHash<2, 4>(a, "matti"));
   CHECK(SipHash<1, 3>(a, "matti") == SipHash<1, 3>(a, std::string("matti")));
 }
+
+TEST_CASE("SipHashZeroPadded16 equals SipHash on messages followed by zero bytes") {
+  SipKey key{0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL};
+  const std::size_t n = GENERATE(range<std::size_t>(0, 16));
+  unsigned char buffer[32] = {};
+  for (std::size_t i = 0; i < n; ++i) buffer[i] = static_cast<unsigned char>(0xA0 + i);
+  const std::string_view message(reinterpret_cast<const char*>(buffer), n);
+  CHECK(SipHashZeroPadded16<2, 4>(key, message) == SipHash<2, 4>(key, message));
+  CHECK(SipHashZeroPadded16<1, 3>(key, message) == SipHash<1, 3>(key, message));
+}
