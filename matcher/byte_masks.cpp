@@ -116,16 +116,20 @@ void WordBlocks(Kernels k, const unsigned char* p, std::size_t blocks, std::uint
   }
 }
 
-void SpecialAndDigitBlocks(Kernels k, const unsigned char* p, std::size_t blocks, std::uint64_t* special,
-                           std::uint64_t* digit) {
+void WordSpecialAndDigitBlocks(Kernels k, const unsigned char* p, std::size_t blocks, std::uint64_t* word,
+                               std::uint64_t* special, std::uint64_t* digit) {
   switch (k) {
 #if defined(LEAKMON_HAVE_AVX2_KERNELS)
-    case Kernels::kAvx2: return internal::SpecialAndDigitBlocksAvx2(p, blocks, special, digit);
+    case Kernels::kAvx2: return internal::WordSpecialAndDigitBlocksAvx2(p, blocks, word, special, digit);
 #endif
 #if defined(__SSE2__)
-    case Kernels::kSse2: return SpecialAndDigitBlocksSse2(p, blocks, special, digit);
+    case Kernels::kSse2:
+      WordBlocksSse2(p, blocks, word);
+      return SpecialAndDigitBlocksSse2(p, blocks, special, digit);
 #endif
-    default: return SpecialAndDigitBlocksPortable(p, blocks, special, digit);
+    default:
+      WordBlocksPortable(p, blocks, word);
+      return SpecialAndDigitBlocksPortable(p, blocks, special, digit);
   }
 }
 
@@ -157,15 +161,16 @@ void WordBytes(std::string_view text, std::uint64_t* out) {
   }
 }
 
-void SpecialAndDigitBytes(std::string_view text, std::uint64_t* special, std::uint64_t* digit) {
+void WordSpecialAndDigitBytes(std::string_view text, std::uint64_t* word, std::uint64_t* special,
+                              std::uint64_t* digit) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t full = text.size() < 3 ? 0 : (text.size() - 3) / 64;  // each with 3 bytes to look ahead
   const Kernels k = ActiveKernels();
-  SpecialAndDigitBlocks(k, s, full, special, digit);
+  WordSpecialAndDigitBlocks(k, s, full, word, special, digit);
   if (const std::size_t rest = text.size() - full * 64) {  // at most 66 bytes: two blocks
     Tail tail;
     std::memcpy(tail.bytes, s + full * 64, rest);
-    SpecialAndDigitBlocks(k, tail.bytes, Words64(rest), special + full, digit + full);
+    WordSpecialAndDigitBlocks(k, tail.bytes, Words64(rest), word + full, special + full, digit + full);
   }
 }
 

@@ -20,15 +20,16 @@ inline std::size_t Words64(std::size_t bytes) { return (bytes + 63) / 64; }
 // Word bytes: ASCII letters and digits, and every byte >= 0x80.
 void WordBytes(std::string_view text, std::uint64_t* out);
 
-// `special`: where an email marker, a Cloudflare address or a URL may start:
-// '@' '[' '(' '{' '#', "-c", ":/", " \xC3", and " at " in any case.
-// `digit`: ASCII digits.
-void SpecialAndDigitBytes(std::string_view text, std::uint64_t* special, std::uint64_t* digit);
+// In one pass: `word` as WordBytes; `special`: where an email marker, a
+// Cloudflare address or a URL may start: '@' '[' '(' '{' '#', "-c", ":/",
+// " \xC3", and " at " in any case; `digit`: ASCII digits.
+void WordSpecialAndDigitBytes(std::string_view text, std::uint64_t* word, std::uint64_t* special,
+                              std::uint64_t* digit);
 
 // The implementations, best first.
 enum class Kernels { kAvx2 = 0, kSse2 = 1, kPortable = 2 };
-// The one WordBytes and SpecialAndDigitBytes use now: the best this build
-// and CPU have, within the testing limit.
+// The one WordBytes and WordSpecialAndDigitBytes use now: the best this
+// build and CPU have, within the testing limit.
 Kernels ActiveKernels();
 
 namespace internal {
@@ -37,10 +38,10 @@ namespace internal {
 void LimitKernelsForTesting(Kernels best);
 
 // The kernels: `blocks` whole blocks of 64 bytes at p, with at least 3 more
-// readable bytes after them (SpecialAndDigit looks ahead).
+// readable bytes after them (WordSpecialAndDigit looks ahead).
 void WordBlocksAvx2(const unsigned char* p, std::size_t blocks, std::uint64_t* out);
-void SpecialAndDigitBlocksAvx2(const unsigned char* p, std::size_t blocks, std::uint64_t* special,
-                               std::uint64_t* digit);
+void WordSpecialAndDigitBlocksAvx2(const unsigned char* p, std::size_t blocks, std::uint64_t* word,
+                                   std::uint64_t* special, std::uint64_t* digit);
 
 }  // namespace internal
 }  // namespace leakmon::byte_masks

@@ -150,9 +150,11 @@ struct Scanner::Pass {
   std::vector<std::array<std::size_t, 3>> span_hits;
   // From Classify(): positions where an email marker, a Cloudflare address
   // or a URL may start ('@' '[' '(' '{' '#' "-c" ":/" " at " " \xC3"), and
-  // where each run of digits starts. Both ascending.
+  // where each run of digits starts. Both ascending. And the word bytes
+  // (byte_masks.h), for the word pass.
   std::vector<std::size_t> marks;
   std::vector<std::size_t> digit_starts;
+  std::vector<std::uint64_t> word_bytes;
 
   // Looks up a non-word candidate; records verified hits. Returns true on a hit.
   bool TryNonWord(Kind kind, std::string_view canonical, std::size_t first_group = kNoSpan,
@@ -203,12 +205,13 @@ struct Scanner::Pass {
   struct WordPass;
 };
 
-// One pass over the text for the rarer bytes every other pass starts from
-// (byte_masks.h; the word pass has its own).
+// One pass over the text for the bytes every other pass starts from
+// (byte_masks.h).
 void Scanner::Pass::Classify(std::string_view t) {
   const std::size_t words = byte_masks::Words64(t.size());
   std::vector<std::uint64_t> special(words), digit(words);
-  byte_masks::SpecialAndDigitBytes(t, special.data(), digit.data());
+  word_bytes.resize(words);
+  byte_masks::WordSpecialAndDigitBytes(t, word_bytes.data(), special.data(), digit.data());
   std::uint64_t prev_digit = 0;  // the previous block's last byte was a digit
   for (std::size_t b = 0; b < words; ++b) {
     const std::size_t base = b * 64;
@@ -552,7 +555,8 @@ struct Scanner::Pass::WordPass {
         span_begin(pass.email_spans.empty() ? text.size() : pass.email_spans[0].begin), guard(Guard()) {}
 
   void Run() {
-    splitter.ForEachPiece(t, [&](std::size_t begin, std::size_t end) __attribute__((always_inline)) {
+    WordSplitter::ForEachPieceOfMask(t, p.word_bytes.data(), [&](std::size_t begin, std::size_t end)
+                                                                 __attribute__((always_inline)) {
       if (end - begin > 12 || begin >= guard) [[unlikely]] {
         Uncommon(begin, end);
       } else {
@@ -778,7 +782,7 @@ std::vector<Match> Scanner::Scan(std::string_view text) const {
   if (ids_.size() == 0) return {};
   std::string storage;
   const std::string_view t = PrepareScanText(text, &storage);
-  Pass pass{*this, {}, {}, {}, {}, {}};
+  Pass pass{*this, {}, {}, {}, {}, {}, {}};
   pass.Classify(t);
   if (ids_.HasKind(Kind::kEmail) || ids_.HasKind(Kind::kEmailDomain) || ids_.HasKind(Kind::kName)) {
     pass.Emails(t);

@@ -61,6 +61,10 @@ class WordSplitter {
   void ForEachPiece(std::string_view text, Fn&& fn);
   template <class Fn>
   void PieceWords(std::string_view text, std::size_t begin, std::size_t end, Fn&& fn);
+  // ForEachPiece for a caller that has the text's word-byte mask already
+  // (byte_masks::WordBytes: Words64(text.size()) entries at `mask`).
+  template <class Fn>
+  static void ForEachPieceOfMask(std::string_view text, const std::uint64_t* mask, Fn&& fn);
 
  private:
   // The words of any other piece (long, or not ASCII) into piece_words_,
@@ -110,17 +114,24 @@ void WordSplitter::ForEach(std::string_view text, Fn&& fn) {
 
 template <class Fn>
 [[gnu::always_inline]] inline void WordSplitter::ForEachPiece(std::string_view text, Fn&& fn) {
+  mask_.resize(byte_masks::Words64(text.size()));
+  byte_masks::WordBytes(text, mask_.data());
+  ForEachPieceOfMask(text, mask_.data(), fn);
+}
+
+template <class Fn>
+[[gnu::always_inline]] inline void WordSplitter::ForEachPieceOfMask(std::string_view text, const std::uint64_t* mask,
+                                                                    Fn&& fn) {
   const std::size_t n = text.size();
   // Piece starts and ends are where the word-byte mask changes. Within a
   // block, starts and ends alternate: after the piece carried in from the
   // previous block (if any) ends, every start is followed by its end, unless
   // the piece runs into the next block.
-  mask_.resize(byte_masks::Words64(n));
-  byte_masks::WordBytes(text, mask_.data());
   std::size_t piece_begin = 0;
   bool in_piece = false;
-  for (std::size_t b = 0, base = 0; b < mask_.size(); ++b, base += 64) {
-    const std::uint64_t m = mask_[b];
+  const std::size_t blocks = byte_masks::Words64(n);
+  for (std::size_t b = 0, base = 0; b < blocks; ++b, base += 64) {
+    const std::uint64_t m = mask[b];
     const std::uint64_t prev = (m << 1) | (in_piece ? 1u : 0u);
     std::uint64_t starts = m & ~prev;
     std::uint64_t ends = ~m & prev;

@@ -57,8 +57,9 @@ TEST_CASE("Byte masks: every implementation agrees with the plain definitions") 
       std::string_view view(buffer.data() + offset, len);
       const std::size_t words = byte_masks::Words64(len);
       std::vector<std::uint64_t> word(words + 1, ~0ULL), special(words + 1, ~0ULL), digit(words + 1, ~0ULL);
-      byte_masks::WordBytes(view, word.data());
-      byte_masks::SpecialAndDigitBytes(view, special.data(), digit.data());
+      std::vector<std::uint64_t> word_alone(words + 1, ~0ULL);
+      byte_masks::WordSpecialAndDigitBytes(view, word.data(), special.data(), digit.data());
+      byte_masks::WordBytes(view, word_alone.data());
       INFO("length " << len << ", offset " << offset);
       std::vector<std::uint64_t> want_word(words + 1, 0), want_special(words + 1, 0), want_digit(words + 1, 0);
       want_word[words] = want_special[words] = want_digit[words] = ~0ULL;  // nothing written past the arrays
@@ -70,6 +71,7 @@ TEST_CASE("Byte masks: every implementation agrees with the plain definitions") 
         if (c >= '0' && c <= '9') want_digit[i / 64] |= bit;
       }
       REQUIRE(word == want_word);
+      REQUIRE(word_alone == want_word);
       REQUIRE(special == want_special);
       REQUIRE(digit == want_digit);
     }
