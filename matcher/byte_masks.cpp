@@ -42,6 +42,20 @@ void SpecialAndDigitBlocksPortable(const unsigned char* p, std::size_t blocks, s
   }
 }
 
+void EscapeAndHighBlocksPortable(const unsigned char* p, std::size_t blocks, std::uint64_t* escape,
+                                 std::uint64_t* high) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    std::uint64_t e = 0, h = 0;
+    for (int k = 0; k < 64; ++k) {
+      const unsigned char c = p[k];
+      if (c == '&' || c == '%' || c == '\\') e |= std::uint64_t{1} << k;
+      if (c >= 0x80) h |= std::uint64_t{1} << k;
+    }
+    escape[b] = e;
+    high[b] = h;
+  }
+}
+
 #if defined(__SSE2__)
 inline __m128i Eq(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
 inline __m128i InRange(__m128i v, char lo, char hi) {  // signed bytes: >= 0x80 is never in an ASCII range
@@ -60,6 +74,19 @@ void WordBlocksSse2(const unsigned char* p, std::size_t blocks, std::uint64_t* o
       m |= Bits(word) << (16 * k);
     }
     out[b] = m;
+  }
+}
+
+void EscapeAndHighBlocksSse2(const unsigned char* p, std::size_t blocks, std::uint64_t* escape, std::uint64_t* high) {
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    std::uint64_t e = 0, h = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      e |= Bits(_mm_or_si128(_mm_or_si128(Eq(v, '&'), Eq(v, '%')), Eq(v, '\\'))) << (16 * k);
+      h |= Bits(v) << (16 * k);
+    }
+    escape[b] = e;
+    high[b] = h;
   }
 }
 
@@ -116,6 +143,19 @@ void WordBlocks(Kernels k, const unsigned char* p, std::size_t blocks, std::uint
   }
 }
 
+void EscapeAndHighBlocks(Kernels k, const unsigned char* p, std::size_t blocks, std::uint64_t* escape,
+                         std::uint64_t* high) {
+  switch (k) {
+#if defined(LEAKMON_HAVE_AVX2_KERNELS)
+    case Kernels::kAvx2: return internal::EscapeAndHighBlocksAvx2(p, blocks, escape, high);
+#endif
+#if defined(__SSE2__)
+    case Kernels::kSse2: return EscapeAndHighBlocksSse2(p, blocks, escape, high);
+#endif
+    default: return EscapeAndHighBlocksPortable(p, blocks, escape, high);
+  }
+}
+
 void WordSpecialAndDigitBlocks(Kernels k, const unsigned char* p, std::size_t blocks, std::uint64_t* word,
                                std::uint64_t* special, std::uint64_t* digit) {
   switch (k) {
@@ -158,6 +198,18 @@ void WordBytes(std::string_view text, std::uint64_t* out) {
     Tail tail;
     std::memcpy(tail.bytes, s + full * 64, rest);
     WordBlocks(k, tail.bytes, 1, out + full);
+  }
+}
+
+void EscapeAndHighBytes(std::string_view text, std::uint64_t* escape, std::uint64_t* high) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t full = text.size() / 64;
+  const Kernels k = ActiveKernels();
+  EscapeAndHighBlocks(k, s, full, escape, high);
+  if (const std::size_t rest = text.size() - full * 64) {
+    Tail tail;
+    std::memcpy(tail.bytes, s + full * 64, rest);
+    EscapeAndHighBlocks(k, tail.bytes, 1, escape + full, high + full);
   }
 }
 

@@ -32,6 +32,16 @@ void WordBlocksAvx2(const unsigned char* p, std::size_t blocks, std::uint64_t* o
   }
 }
 
+void EscapeAndHighBlocksAvx2(const unsigned char* p, std::size_t blocks, std::uint64_t* escape, std::uint64_t* high) {
+  auto escapes = [](__m256i v) { return Bits(_mm256_or_si256(_mm256_or_si256(Eq(v, '&'), Eq(v, '%')), Eq(v, '\\'))); };
+  for (std::size_t b = 0; b < blocks; ++b, p += 64) {
+    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    escape[b] = escapes(lo) | escapes(hi) << 32;
+    high[b] = Bits(lo) | Bits(hi) << 32;
+  }
+}
+
 // One pass for the three masks. Most classes are found with two table
 // lookups (vpshufb) on each byte's low and high nibble: the tables give
 // each byte eight class bits, one per class that is a product of a set of

@@ -1,6 +1,6 @@
-// Byte searches 16 bytes at a time, for the scanner's linear passes
-// (scan_text.cpp, unicode.h; whole-text bitmaps are in byte_masks.h). SSE2, which every x86-64
-// CPU has; a scalar fallback elsewhere. Internal to matcher/.
+// Short-piece lowercasing 16 bytes at a time, for the word splitter
+// (unicode.h; whole-text bitmaps are in byte_masks.h). SSE2, which every
+// x86-64 CPU has; a scalar fallback elsewhere. Internal to matcher/.
 #pragma once
 
 #include <cstddef>
@@ -12,37 +12,6 @@
 #endif
 
 namespace leakmon::byte_scan {
-
-// The first position in [i, n) holding one of the bytes a, b, c; n if none.
-inline std::size_t FindAnyOf3(const char* s, std::size_t i, std::size_t n, char a, char b, char c) {
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-    const int m = _mm_movemask_epi8(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)), _mm_cmpeq_epi8(v, vc)));
-    if (m) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(m)));
-  }
-#endif
-  for (; i < n; ++i) {
-    if (s[i] == a || s[i] == b || s[i] == c) return i;
-  }
-  return n;
-}
-
-// The first position in [i, n) holding a byte >= 0x80; n if none.
-inline std::size_t FindNonAscii(const char* s, std::size_t i, std::size_t n) {
-#if defined(__SSE2__)
-  for (; i + 16 <= n; i += 16) {
-    const int m = _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i)));
-    if (m) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(m)));
-  }
-#endif
-  for (; i < n; ++i) {
-    if (static_cast<unsigned char>(s[i]) >= 0x80) return i;
-  }
-  return n;
-}
 
 // A short piece of word bytes (unicode.h): `len` (at most 16) bytes at p,
 // all ASCII letters and digits or Latin-1 letters (C3 80-BF other than

@@ -1,9 +1,10 @@
 #include "matcher/scan_text.h"
 
 #include <cstring>
+#include <memory>
 
 #include "common/utf8.h"
-#include "matcher/byte_scan.h"
+#include "matcher/byte_masks.h"
 #include "matcher/unicode.h"
 
 namespace leakmon {
@@ -120,12 +121,24 @@ class Rewriter {
   bool changed_ = false;
 };
 
-std::string_view DecodeEscapesInto(std::string_view text, std::string* storage) {
+// Where decoding and NFKC start in a text: its '&' '%' '\\' bytes and its
+// bytes >= 0x80, found in one pass (byte_masks.h).
+struct StartBytes {
+  explicit StartBytes(std::string_view text)
+      : escape(std::make_unique_for_overwrite<std::uint64_t[]>(byte_masks::Words64(text.size()))),
+        high(std::make_unique_for_overwrite<std::uint64_t[]>(byte_masks::Words64(text.size()))) {
+    byte_masks::EscapeAndHighBytes(text, escape.get(), high.get());  // writes every entry
+  }
+  std::unique_ptr<std::uint64_t[]> escape;
+  std::unique_ptr<std::uint64_t[]> high;
+};
+
+std::string_view DecodeEscapesInto(std::string_view text, const StartBytes& starts, std::string* storage) {
   Rewriter out(text, storage);
   const std::size_t n = text.size();
+  const std::uint64_t* escape = starts.escape.get();
   std::string piece;
-  for (std::size_t i = byte_scan::FindAnyOf3(text.data(), 0, n, '&', '%', '\\'); i < n;
-       i = byte_scan::FindAnyOf3(text.data(), i, n, '&', '%', '\\')) {
+  for (std::size_t i = byte_masks::NextBit(escape, 0, n); i < n; i = byte_masks::NextBit(escape, i, n)) {
     piece.clear();
     std::size_t used = 0;
     if (text[i] == '&') {
@@ -159,13 +172,13 @@ std::string_view DecodeEscapesInto(std::string_view text, std::string* storage) 
 // Everything else goes to utf8proc in segments: from the previous character
 // if it is ASCII (a combining mark may attach to it) to the next pair of
 // ASCII bytes.
-std::string_view NfkcInto(std::string_view text, std::string* storage) {
+std::string_view NfkcInto(std::string_view text, const StartBytes& starts, std::string* storage) {
   Rewriter out(text, storage);
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
+  const std::uint64_t* high = starts.high.get();
   auto latin1_at = [&](std::size_t k) { return k + 1 < n && s[k] == 0xC3 && s[k + 1] >= 0x80 && s[k + 1] <= 0xBF; };
-  for (std::size_t i = byte_scan::FindNonAscii(text.data(), 0, n); i < n;
-       i = byte_scan::FindNonAscii(text.data(), i, n)) {
+  for (std::size_t i = byte_masks::NextBit(high, 0, n); i < n; i = byte_masks::NextBit(high, i, n)) {
     if (latin1_at(i) && (i + 2 >= n || s[i + 2] < 0x80 || latin1_at(i + 2))) {
       i += 2;
       continue;
@@ -185,13 +198,15 @@ std::string_view NfkcInto(std::string_view text, std::string* storage) {
 
 std::string DecodeEscapes(std::string_view text) {
   std::string storage;
-  return std::string(DecodeEscapesInto(text, &storage));
+  return std::string(DecodeEscapesInto(text, StartBytes(text), &storage));
 }
 
 std::string_view PrepareScanText(std::string_view text, std::string* storage) {
   std::string decoded;
-  std::string_view t = DecodeEscapesInto(text, &decoded);
-  std::string_view out = NfkcInto(t, storage);
+  const StartBytes starts(text);
+  std::string_view t = DecodeEscapesInto(text, starts, &decoded);
+  // Decoding changed the text (rarely): NFKC starts from its own high bytes.
+  std::string_view out = t.data() == text.data() ? NfkcInto(t, starts, storage) : NfkcInto(t, StartBytes(t), storage);
   if (out.data() == decoded.data()) {  // NFKC changed nothing: keep the decoded text
     *storage = std::move(decoded);
     return *storage;

@@ -154,7 +154,7 @@ struct Scanner::Pass {
   // (byte_masks.h), for the word pass.
   std::vector<std::size_t> marks;
   std::vector<std::size_t> digit_starts;
-  std::vector<std::uint64_t> word_bytes;
+  std::unique_ptr<std::uint64_t[]> word_bytes;
 
   // Looks up a non-word candidate; records verified hits. Returns true on a hit.
   bool TryNonWord(Kind kind, std::string_view canonical, std::size_t first_group = kNoSpan,
@@ -209,9 +209,11 @@ struct Scanner::Pass {
 // (byte_masks.h).
 void Scanner::Pass::Classify(std::string_view t) {
   const std::size_t words = byte_masks::Words64(t.size());
-  std::vector<std::uint64_t> special(words), digit(words);
-  word_bytes.resize(words);
-  byte_masks::WordSpecialAndDigitBytes(t, word_bytes.data(), special.data(), digit.data());
+  // Not zeroed first: the kernels write every entry.
+  auto special = std::make_unique_for_overwrite<std::uint64_t[]>(words);
+  auto digit = std::make_unique_for_overwrite<std::uint64_t[]>(words);
+  word_bytes = std::make_unique_for_overwrite<std::uint64_t[]>(words);
+  byte_masks::WordSpecialAndDigitBytes(t, word_bytes.get(), special.get(), digit.get());
   std::uint64_t prev_digit = 0;  // the previous block's last byte was a digit
   for (std::size_t b = 0; b < words; ++b) {
     const std::size_t base = b * 64;
@@ -555,7 +557,7 @@ struct Scanner::Pass::WordPass {
         span_begin(pass.email_spans.empty() ? text.size() : pass.email_spans[0].begin), guard(Guard()) {}
 
   void Run() {
-    WordSplitter::ForEachPieceOfMask(t, p.word_bytes.data(), [&](std::size_t begin, std::size_t end)
+    WordSplitter::ForEachPieceOfMask(t, p.word_bytes.get(), [&](std::size_t begin, std::size_t end)
                                                                  __attribute__((always_inline)) {
       if (end - begin > 12 || begin >= guard) [[unlikely]] {
         Uncommon(begin, end);

@@ -4,6 +4,7 @@
 // run time; the tests force each in turn).
 #include "matcher/byte_masks.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 #include <string>
@@ -33,7 +34,7 @@ bool IsSpecialAt(const std::string& t, std::size_t i) {
 
 // Texts of every length up to 300 over the bytes that matter (and any byte now and then).
 std::string RandomText(std::mt19937& rng, std::size_t len) {
-  static const std::string alphabet = "@[({#-c:/ aAtT\xC3\xA4\x84\x80\xBF\xFF" "09zZ.\n";
+  static const std::string alphabet = "@[({#-c:/ aAtT\xC3\xA4\x84\x80\xBF\xFF" "09zZ.\n&%\\";
   std::string t(len, '\0');
   for (char& c : t) {
     c = rng() % 8 == 0 ? static_cast<char>(rng() % 256) : alphabet[rng() % alphabet.size()];
@@ -57,23 +58,36 @@ TEST_CASE("Byte masks: every implementation agrees with the plain definitions") 
       std::string_view view(buffer.data() + offset, len);
       const std::size_t words = byte_masks::Words64(len);
       std::vector<std::uint64_t> word(words + 1, ~0ULL), special(words + 1, ~0ULL), digit(words + 1, ~0ULL);
-      std::vector<std::uint64_t> word_alone(words + 1, ~0ULL);
+      std::vector<std::uint64_t> word_alone(words + 1, ~0ULL), escape(words + 1, ~0ULL), high(words + 1, ~0ULL);
       byte_masks::WordSpecialAndDigitBytes(view, word.data(), special.data(), digit.data());
       byte_masks::WordBytes(view, word_alone.data());
+      byte_masks::EscapeAndHighBytes(view, escape.data(), high.data());
       INFO("length " << len << ", offset " << offset);
       std::vector<std::uint64_t> want_word(words + 1, 0), want_special(words + 1, 0), want_digit(words + 1, 0);
-      want_word[words] = want_special[words] = want_digit[words] = ~0ULL;  // nothing written past the arrays
+      std::vector<std::uint64_t> want_escape(words + 1, 0), want_high(words + 1, 0);
+      // nothing written past the arrays
+      want_word[words] = want_special[words] = want_digit[words] = want_escape[words] = want_high[words] = ~0ULL;
       for (std::size_t i = 0; i < len; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         const std::uint64_t bit = std::uint64_t{1} << (i % 64);
         if (IsWordByte(c)) want_word[i / 64] |= bit;
         if (IsSpecialAt(text, i)) want_special[i / 64] |= bit;
         if (c >= '0' && c <= '9') want_digit[i / 64] |= bit;
+        if (c == '&' || c == '%' || c == '\\') want_escape[i / 64] |= bit;
+        if (c >= 0x80) want_high[i / 64] |= bit;
       }
       REQUIRE(word == want_word);
       REQUIRE(word_alone == want_word);
       REQUIRE(special == want_special);
       REQUIRE(digit == want_digit);
+      REQUIRE(escape == want_escape);
+      REQUIRE(high == want_high);
+      // NextBit from every position finds the next high byte, or len.
+      for (std::size_t from = 0; from <= len + 1; ++from) {
+        std::size_t want = std::min(from, len);
+        while (want < len && static_cast<unsigned char>(text[want]) < 0x80) ++want;
+        REQUIRE(byte_masks::NextBit(high.data(), from, len) == want);
+      }
     }
   }
 }
@@ -90,7 +104,7 @@ TEST_CASE("Byte masks: the run-time choice can be limited, never raised") {
 #endif
 }
 
-TEST_CASE("Byte scan: the SSE2 searches and short-piece lowercasing equal the plain definitions") {
+TEST_CASE("Byte scan: the SSE2 short-piece lowercasing equals the plain definition") {
   std::mt19937 rng(11);
   static const std::string word_bytes = "aZ09mQ\xC3\xC3\xC3\x80\x84\x96\x97\x9E\x9F\xA4\xB7\xBF\xC0\xE2";
   for (int round = 0; round < 20000; ++round) {
@@ -103,14 +117,5 @@ TEST_CASE("Byte scan: the SSE2 searches and short-piece lowercasing equal the pl
     INFO(std::string(reinterpret_cast<const char*>(piece), len));
     REQUIRE(fast_ok == plain_ok);
     if (fast_ok) REQUIRE(std::string(reinterpret_cast<char*>(fast), 16) == std::string(reinterpret_cast<char*>(plain), 16));
-  }
-  for (int round = 0; round < 2000; ++round) {
-    const std::string t = RandomText(rng, rng() % 100);
-    const std::size_t from = t.empty() ? 0 : rng() % t.size();
-    std::size_t any = from, high = from;
-    while (any < t.size() && t[any] != '@' && t[any] != '#' && t[any] != '\n') ++any;
-    while (high < t.size() && static_cast<unsigned char>(t[high]) < 0x80) ++high;
-    REQUIRE(byte_scan::FindAnyOf3(t.data(), from, t.size(), '@', '#', '\n') == any);
-    REQUIRE(byte_scan::FindNonAscii(t.data(), from, t.size()) == high);
   }
 }
