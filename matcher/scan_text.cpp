@@ -172,6 +172,22 @@ std::string_view DecodeEscapesInto(std::string_view text, const StartBytes& star
 // Everything else goes to utf8proc in segments: from the previous character
 // if it is ASCII (a combining mark may attach to it) to the next pair of
 // ASCII bytes.
+// Characters that pages use to break up addresses, names and numbers (the
+// benchmark corpus has one or more on nearly every page), with their NFKC:
+// the spaces become ' ', the invisible ones (default ignorable) vanish.
+// One of them standing alone between ASCII bytes is replaced without
+// utf8proc; the scan_text test checks each against Nfkc().
+struct KnownNfkc {
+  std::string_view from;
+  std::string_view to;
+};
+constexpr KnownNfkc kKnownNfkc[] = {
+    {"\xC2\xA0", " "},      // U+00A0 no-break space
+    {"\xE2\x80\x89", " "},  // U+2009 thin space
+    {"\xE2\x80\x8B", ""},   // U+200B zero-width space
+    {"\xC2\xAD", ""},       // U+00AD soft hyphen
+};
+
 std::string_view NfkcInto(std::string_view text, const StartBytes& starts, std::string* storage) {
   Rewriter out(text, storage);
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -182,6 +198,21 @@ std::string_view NfkcInto(std::string_view text, const StartBytes& starts, std::
     if (latin1_at(i) && (i + 2 >= n || s[i + 2] < 0x80 || latin1_at(i + 2))) {
       i += 2;
       continue;
+    }
+    // A known character followed by two ASCII bytes (or the end): the
+    // segment below would be it and its ASCII neighbours, which NFKC
+    // keeps as they are.
+    const KnownNfkc* known = nullptr;
+    for (const KnownNfkc& k : kKnownNfkc) {
+      if (text.compare(i, k.from.size(), k.from) == 0) known = &k;
+    }
+    if (known) {
+      const std::size_t after = i + known->from.size();
+      if (after >= n || (s[after] < 0x80 && (after + 1 >= n || s[after + 1] < 0x80))) {
+        out.Replace(i, after, known->to);
+        i = after;
+        continue;
+      }
     }
     std::size_t start = i;
     if (start > 0 && s[start - 1] < 0x80) --start;  // always a byte kept as it was

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "matcher/unicode.h"
+
 using namespace leakmon;
 
 TEST_CASE("Scan text: escapes and obfuscating encodings are decoded") {
@@ -39,6 +41,25 @@ TEST_CASE("Scan text: NFKC, ignorables dropped, spaces unified, case kept") {
       {"\xC3\xA4\xCC\x88", "\xC3\xA4\xCC\x88"},                                 // no composition exists: kept
   }));
   CHECK(PrepareScanText(c.in) == c.out);
+}
+
+TEST_CASE("Scan text: the characters it replaces without utf8proc give what NFKC gives") {
+  // scan_text.cpp's kKnownNfkc (at each '*'), alone between ASCII bytes, and
+  // next to what sends a segment the general way (a combining mark, another
+  // such character, a Latin-1 letter).
+  const std::string known = GENERATE(as<std::string>{}, "\xC2\xA0", "\xE2\x80\x89", "\xE2\x80\x8B", "\xC2\xAD");
+  const std::string around = GENERATE(as<std::string>{}, "a*b", "*", "a*", "*b", "ab*", "a*\xCC\x88", "a**b",
+                                      "a*\xC2\xA0" "b", "\xC3\xA4*b", "a*\xC3\xA4", "1*2*3");
+  std::string in;
+  for (char c : around) {
+    if (c == '*') {
+      in += known;
+    } else {
+      in.push_back(c);
+    }
+  }
+  INFO(in);
+  CHECK(PrepareScanText(in) == Nfkc(in));
 }
 
 TEST_CASE("Scan text: hostile bytes never crash and stay linear") {
