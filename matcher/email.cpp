@@ -1,5 +1,6 @@
 #include "matcher/email.h"
 
+#include <algorithm>
 #include <idn2.h>
 #include <memory>
 
@@ -89,7 +90,11 @@ Result<std::string> CanonicalizeEmail(std::string_view value) {
   // precomposed form, "t" + U+0308 has), so one pass is not a fixed point and
   // the canonical form found verbatim in a page would hash differently
   // (found by fuzz/canonical_fuzzer).
-  std::string s = Lowercase(Nfkc(Lowercase(Nfkc(Trim(value)))));
+  // ASCII without NUL is its own NFKC: one lowercasing pass gives the same.
+  const std::string_view trimmed = Trim(value);
+  const bool plain_ascii =
+      std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c != 0 && static_cast<unsigned char>(c) < 0x80; });
+  std::string s = plain_ascii ? Lowercase(trimmed) : Lowercase(Nfkc(Lowercase(Nfkc(trimmed))));
   std::size_t at = s.find('@');
   if (at == std::string::npos || s.find('@', at + 1) != std::string::npos) {
     return Status::InvalidArgument("not an email address: needs exactly one @");
