@@ -659,7 +659,7 @@ struct Scanner::Pass::WordPass {
     bool in = ids.InVocabulary(hasher.VocabTagOfSplitWord(w));
     std::string folded_word;
     bool differs = false;
-    if (MayFold(w)) {
+    if (MayFoldSplitWord(w)) {
       folded_word = FoldDiacritics(w);
       differs = folded_word != w;
       if (!in && differs) in = ids.InVocabulary(hasher.VocabTag(folded_word));
@@ -669,6 +669,17 @@ struct Scanner::Pass::WordPass {
     infos.push_back(WordInfo{exact, differs ? hasher.WordTag(folded_word) : exact, differs, std::string(w),
                              differs ? std::move(folded_word) : std::string(w)});
     return static_cast<std::uint32_t>(infos.size());
+  }
+
+  // MayFold (unicode.h) of a word from the splitter: one of up to 15 bytes
+  // is followed by zero bytes up to 16 bytes from its start (unicode.h), so
+  // two 8-byte loads show whether it has a byte >= 0x80.
+  static bool MayFoldSplitWord(std::string_view w) {
+    if (w.size() >= 16) return MayFold(w);
+    std::uint64_t a, b;
+    std::memcpy(&a, w.data(), 8);
+    std::memcpy(&b, w.data() + 8, 8);
+    return ((a | b) & 0x8080808080808080ULL) != 0;
   }
 
   const WordInfo& SlotAt(std::size_t back) const {  // back = 1: the last word pushed
