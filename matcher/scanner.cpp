@@ -592,15 +592,17 @@ struct Scanner::Pass::WordPass {
     hi &= kHighBytes[len];
     CacheBucket& b =
         cache[static_cast<std::size_t>(((lo + std::rotl(std::uint64_t{hi}, 29)) * 0x9E3779B97F4A7C15ULL) >> cache_shift)];
-    // Both ways compared before either is taken (one branch for the two,
-    // not a chain of four compares and branches).
-    const bool in0 = ((b.way[0].lo ^ lo) | (b.way[0].hi ^ hi)) == 0;
-    const bool in1 = ((b.way[1].lo ^ lo) | (b.way[1].hi ^ hi)) == 0;
-    if (!(in0 | in1)) [[unlikely]] {
+    // Way 0 first: it keeps the piece that came first, and most hits are
+    // there (comparing both ways before either was taken cost 8 M more
+    // instructions per 10 MB for fewer mispredictions that timed runs did
+    // not show).
+    if (((b.way[0].lo ^ lo) | (b.way[0].hi ^ hi)) == 0) {
+      Word(b.way[0].info);
+    } else if (((b.way[1].lo ^ lo) | (b.way[1].hi ^ hi)) == 0) {
+      Word(b.way[1].info);
+    } else {
       Miss(begin, end, b, lo, hi);
-      return;
     }
-    Word(in0 ? b.way[0].info : b.way[1].info);
   }
 
   // Where the cached path stops: the next email address, or the last 11
