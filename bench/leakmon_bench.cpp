@@ -13,7 +13,9 @@
 //       throughput per CPU-second, end to end with the load; HTML: extract +
 //       scan vs gumbo's parse alone; grep -F -f on the plain corpus.
 //       --only plain stops after the plain text; --passes N scans it N times
-//       (the first pass is the one the figures use)
+//       (the first pass is the one the figures use). Before the scan it
+//       times a compute loop and a random memory walk (CheckMachine), to
+//       tell a slow host from a slow scanner.
 //   leakmon-bench dump --dir D [--key K] [--ids I] --in FILE [--html 1]
 //       every page's matches, to diff two builds' scanners on one corpus
 //
@@ -80,6 +82,46 @@ double ProcStatusMb(const char* field) {
   }
   std::fclose(f);
   return mb;
+}
+
+// How fast this machine is right now, for reading one run's figures
+// against another's: the project's VM shares its host, and the same binary
+// scans the same corpus in 0.5 s or 0.9 s depending on the neighbours. A
+// register-only loop shows lost CPU time; a random walk through 64 MB
+// (a cache and TLB miss per step, like the scanner's table lookups, but
+// worse) shows contention for caches and memory.
+struct MachineCheck {
+  double compute_ns = 0;  // per iteration of a xorshift loop
+  double memory_ns = 0;   // per step of the random walk
+};
+MachineCheck CheckMachine() {
+  MachineCheck m;
+  constexpr std::size_t kIterations = 50'000'000;
+  std::uint64_t x = 88172645463325252ULL, sum = 0;
+  double c0 = CpuSeconds();
+  for (std::size_t i = 0; i < kIterations; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    sum += x >> 60;
+  }
+  m.compute_ns = (CpuSeconds() - c0) * 1e9 / kIterations;
+  // One cycle through all slots in a random order (Sattolo's shuffle).
+  constexpr std::size_t kSlots = (64u << 20) / sizeof(std::uint32_t), kSteps = 4'000'000;
+  std::vector<std::uint32_t> next(kSlots);
+  for (std::size_t i = 0; i < kSlots; ++i) next[i] = static_cast<std::uint32_t>(i);
+  for (std::size_t i = kSlots - 1; i > 0; --i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    std::swap(next[i], next[x % i]);
+  }
+  std::uint32_t at = 0;
+  c0 = CpuSeconds();
+  for (std::size_t i = 0; i < kSteps; ++i) at = next[at];
+  m.memory_ns = (CpuSeconds() - c0) * 1e9 / kSteps;
+  if (sum + at == 42) std::printf(" ");  // keeps both loops
+  return m;
 }
 
 std::string Arg(int argc, char** argv, const char* name, const char* fallback) {
@@ -186,6 +228,9 @@ int Run(int argc, char** argv) {
               static_cast<double>(loaded->ids.MemoryBytes()) / 1e6);
 
   std::unique_ptr<Scanner> scanner = std::move(*Scanner::Create(*loaded->hasher, loaded->ids));
+  const MachineCheck machine = CheckMachine();
+  std::printf("Machine right now: %.2f ns per compute-loop iteration, %.0f ns per random 64 MB memory step\n\n",
+              machine.compute_ns, machine.memory_ns);
 
   // 2. Plain text.
   Result<std::string> plain = ReadFileBounded(dir + "/plain.txt", std::size_t{4} << 30);
