@@ -169,11 +169,6 @@ std::string_view DecodeEscapesInto(std::string_view text, const StartBytes& star
   return out.Finish();
 }
 
-// NFKC with the fast paths: ASCII, and Latin-1 letters (C3 80-BF) followed by
-// ASCII or by another such letter, are already NFKC and compose with nothing.
-// Everything else goes to utf8proc in segments: from the previous character
-// if it is ASCII (a combining mark may attach to it) to the next pair of
-// ASCII bytes.
 // Characters that pages use to break up addresses, names and numbers (the
 // benchmark corpus has one or more on nearly every page), with their NFKC:
 // the spaces become ' ', the invisible ones (default ignorable) vanish.
@@ -190,6 +185,12 @@ constexpr KnownNfkc kKnownNfkc[] = {
     {"\xC2\xAD", ""},       // U+00AD soft hyphen
 };
 
+// NFKC with the fast paths: ASCII, and Latin-1 letters (C3 80-BF) followed by
+// ASCII or by another such letter, are already NFKC and compose with nothing.
+// Everything else goes to utf8proc in segments: from the previous character
+// if it is ASCII (a combining mark may attach to it) to the next pair of
+// ASCII bytes; one of the characters above alone between ASCII bytes is
+// replaced directly.
 std::string_view NfkcInto(std::string_view text, const StartBytes& starts, std::string* storage) {
   Rewriter out(text, storage);
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
