@@ -2,22 +2,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "common/unique_fd.h"
-
 namespace leakmon {
-
-Result<std::shared_ptr<const MappedFile>> MappedFile::Open(const std::string& path, std::size_t max_bytes) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IoError(path + ": cannot open: " + std::strerror(errno));
-  }
-  return Map(fd.get(), path, max_bytes);
-}
 
 Result<std::shared_ptr<const MappedFile>> MappedFile::Map(int fd, const std::string& path, std::size_t max_bytes) {
   struct stat st;

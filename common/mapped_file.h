@@ -2,12 +2,12 @@
 // read in place (the binary identifier file) instead of copied into fresh
 // memory.
 //
-// Open() maps the file as it is at that moment, with its pages read in at
+// Map() maps the file as it is at that moment, with its pages read in at
 // once (MAP_POPULATE). The mapping lives as long as the MappedFile. A
 // mapping shows later writes to the same file, and touching a page that a
 // truncation removed raises SIGBUS: map only files that are replaced by
 // rename (WriteFileAtomic does that) and never written in place. Errors name
-// the path. Thread-safe once opened (read-only).
+// the path. Thread-safe once mapped (read-only).
 #pragma once
 
 #include <cstddef>
@@ -21,12 +21,12 @@ namespace leakmon {
 
 class MappedFile {
  public:
-  // Fails with kNotFound when the file does not exist, kLimitExceeded when
-  // it is larger than `max_bytes`, kIoError otherwise. An empty file gives
-  // an empty span.
-  static Result<std::shared_ptr<const MappedFile>> Open(const std::string& path, std::size_t max_bytes);
-  // The same for a file already open for reading (the caller keeps `fd`;
-  // the mapping does not need it to stay open). `path` names it in errors.
+  // Maps the file open for reading at `fd` (the caller keeps `fd`; the
+  // mapping does not need it to stay open; opening it, and telling a
+  // missing file from others, is the caller's). `path` names it in errors.
+  // Fails with kLimitExceeded when the file is larger than `max_bytes`,
+  // kIoError when it is not a regular file or cannot be mapped. An empty
+  // file gives an empty span.
   static Result<std::shared_ptr<const MappedFile>> Map(int fd, const std::string& path, std::size_t max_bytes);
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;
