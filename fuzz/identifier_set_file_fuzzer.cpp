@@ -14,17 +14,27 @@
 #include "matcher/identifier_file.h"
 #include "matcher/identifier_set_file.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace leakmon;
-  // Aligned as a mapping is. aligned_alloc rounds the size up to 64: the
-  // bytes past `size` are poisoned, so that a read past the input trips ASan.
-  const std::size_t rounded = (size + 63) / 64 * 64;
-  std::shared_ptr<char> copy(static_cast<char*>(std::aligned_alloc(64, rounded + 64)), [rounded](char* p) {
-    ASAN_UNPOISON_MEMORY_REGION(p, rounded + 64);
+namespace {
+
+// `size` bytes copied to an address aligned to 64, as a mapping is.
+// aligned_alloc rounds the size up: the bytes past `size` are poisoned, so
+// that a read past the input trips ASan.
+std::shared_ptr<char> AlignedCopy(const void* data, std::size_t size) {
+  const std::size_t rounded = (size + 63) / 64 * 64 + 64;
+  std::shared_ptr<char> copy(static_cast<char*>(std::aligned_alloc(64, rounded)), [rounded](char* p) {
+    ASAN_UNPOISON_MEMORY_REGION(p, rounded);
     std::free(p);
   });
   if (size) std::memcpy(copy.get(), data, size);
-  ASAN_POISON_MEMORY_REGION(copy.get() + size, rounded + 64 - size);
+  ASAN_POISON_MEMORY_REGION(copy.get() + size, rounded - size);
+  return copy;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace leakmon;
+  std::shared_ptr<char> copy = AlignedCopy(data, size);
   std::span<const char> bytes(copy.get(), size);
   IdentifierSetFileOptions options;
   options.verify_checksum = false;
@@ -51,8 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::uint64_t v : t.vocab_tags) FUZZ_CHECK(set->InVocabulary(v));
 
   const std::string again = IdentifierSetFile(*set, fuzz::FuzzHasher());
-  std::shared_ptr<char> copy2(static_cast<char*>(std::aligned_alloc(64, (again.size() + 63) / 64 * 64)), std::free);
-  std::memcpy(copy2.get(), again.data(), again.size());
+  std::shared_ptr<char> copy2 = AlignedCopy(again.data(), again.size());
   Result<IdentifierSet> reread = ParseIdentifierSetFile(std::span<const char>(copy2.get(), again.size()), copy2,
                                                         "fuzz.lmids", fuzz::FuzzHasher());
   FUZZ_CHECK(reread.ok());
